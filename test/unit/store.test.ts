@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Store } from '../../store/database.js';
+
+function tempPath(): string {
+	return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-store-')), 'ipam.db');
+}
+
+test('a new store is migrated to the latest schema in WAL mode with foreign keys on', async () => {
+	const store = await Store.open(tempPath());
+	assert.ok((await store.schemaVersion()) >= 1);
+	assert.equal((await store.get<{ journal_mode: string }>('PRAGMA journal_mode'))?.journal_mode, 'wal');
+	assert.equal((await store.get<{ foreign_keys: number }>('PRAGMA foreign_keys'))?.foreign_keys, 1);
+	await store.close();
+});
+
+test('a failed transaction leaves the store unchanged', async () => {
+	const store = await Store.open(tempPath());
+	await assert.rejects(
+		store.transaction(async tx => {
+			await tx.run(`INSERT INTO tag (name) VALUES ('kept?')`);
+			throw new Error('boom');
+		}),
+	);
+	assert.equal((await store.get<{ n: number }>('SELECT count(*) n FROM tag'))?.n, 0);
+	await store.close();
+});
+
+test('insertMany writes every row with blob keys from hex', async () => {
+	const store = await Store.open(tempPath());
+	const rows = Array.from({ length: 25_000 }, (_, i) => [1, 4, (0x0a000000 + i).toString(16).padStart(8, '0'), 'h' + i]);
+	const n = await store.insertMany('address', ['space_id', 'family', { name: 'ip', blob: true }, 'hostname'], rows);
+	assert.equal(n, 25_000);
+	const last = await store.get<{ ip: Buffer; hostname: string }>('SELECT ip, hostname FROM address ORDER BY ip DESC LIMIT 1');
+	assert.equal(Buffer.from(last!.ip).toString('hex'), (0x0a000000 + 24_999).toString(16).padStart(8, '0'));
+	await store.close();
+});
+
+test('a file that is not ours, or from a newer schema, is refused untouched', async () => {
+	const bad = tempPath();
+	fs.writeFileSync(bad, 'definitely not sqlite');
+	await assert.rejects(Store.open(bad), /not a SQLite database/);
+	assert.equal(fs.readFileSync(bad, 'utf8'), 'definitely not sqlite');
+
+	const newer = tempPath();
+	const store = await Store.open(newer);
+	await store.exec('PRAGMA user_version = 999');
+	await store.close();
+	await assert.rejects(Store.open(newer), /newer than this ipam understands/);
+});
