@@ -118,4 +118,6 @@ export interface CollectionBatch {
 	/** History events read directly from the server's logs/journal. */
 	events?: LeaseEventRecord[];
 	health?: { ok: boolean; version?: string; message?: string };
+	/** New positions of incremental readers (audit-log offsets…), stored in the same transaction as the events. */
+	cursors?: Record<string, unknown>;
 }
