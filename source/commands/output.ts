@@ -14,7 +14,8 @@ export function csvCell(value: unknown): string {
 	if (value === null || value === undefined) return '';
 	let s = String(value);
 	if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-	return /[",\r\n']/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+	// Typographic quotes are quoted too: readers that accept them as quote characters (ours) would otherwise misread the cell.
+	return /[",\r\n'\u201c\u201d]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function csvLine(values: unknown[]): string {

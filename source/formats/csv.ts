@@ -325,7 +325,7 @@ export async function* readCsv(input: AsyncIterable<string | Buffer>, options?: 
 }
 
 export function readCsvFile(file: string, options?: CsvReaderOptions): AsyncGenerator<CsvRecord[]> {
-	return readCsv(fs.createReadStream(file, { highWaterMark: 1 << 20 }), options);
+	return readCsv(fs.createReadStream(file, { highWaterMark: 1 << 16 }), options);
 }
 
 /**
