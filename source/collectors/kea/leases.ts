@@ -1,0 +1,112 @@
+// Kea leases: `lease4-get-page`/`lease6-get-page` paging and the lease JSON → LeaseRecord mapping.
+import type { LeaseRecord, LeaseState } from '../../domain/dhcp.js';
+import type { Family } from '../../domain/ip.js';
+import { canonicalAddress } from '../../domain/ip.js';
+import { tryParseClientId, tryParseMac } from '../../domain/mac.js';
+import { KeaError, KeaResult } from './answer.js';
+import type { KeaChannel } from './channel.js';
+import type { ScopeIndex } from './config.js';
+import { scopeKeyFor } from './config.js';
+
+/** Kea's own measurements (notes): 1,000 a page pages 1M leases in ~7 s, 10,000 a page takes ~50 s. */
+export const DEFAULT_PAGE_LIMIT = 1000;
+
+/** valid-lft 0xffffffff means infinite. */
+const INFINITE = 0xffffffff;
+
+type Json = Record<string, unknown>;
+
+export interface LeasePaging {
+	limit?: number;
+	signal?: AbortSignal;
+	/** Called after each page (progress, benchmarks). */
+	onPage?: (pageLeases: number, total: number) => void;
+}
+
+export interface LeaseCollection {
+	leases: LeaseRecord[];
+	pages: number;
+	/** Leases the server sent that could not be read (first few reasons). */
+	problems: string[];
+	skipped: number;
+}
+
+/** Pages through every lease of the server; each page starts after the last address of the one before. */
+export async function collectLeases(channel: KeaChannel, index: ScopeIndex | null, paging: LeasePaging = {}): Promise<LeaseCollection> {
+	const limit = paging.limit ?? DEFAULT_PAGE_LIMIT;
+	const command = `lease${channel.family}-get-page`;
+	const out: LeaseCollection = { leases: [], pages: 0, problems: [], skipped: 0 };
+	let from = 'start';
+	for (;;) {
+		const answer = await channel.command(command, { from, limit }, paging.signal);
+		if (answer.result === KeaResult.empty) break;
+		const page = answer.arguments?.leases;
+		if (!Array.isArray(page)) throw new KeaError(`${command} answer from ${channel.where} has no "leases" array`);
+		out.pages++;
+		for (const lease of page as Json[]) {
+			const record = leaseRecord(lease, channel.family, index);
+			if (typeof record === 'string') {
+				out.skipped++;
+				if (out.problems.length < 5) out.problems.push(record);
+			} else out.leases.push(record);
+		}
+		paging.onPage?.(page.length, out.leases.length);
+		if (page.length < limit) break;
+		const last = (page[page.length - 1] as Json)['ip-address'];
+		if (typeof last !== 'string' || last === from) throw new KeaError(`${command} paging from ${channel.where} did not advance past ${from}`);
+		from = last;
+	}
+	return out;
+}
+
+const V4_TEXT = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const MAC_TEXT = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+
+/** One Kea lease object → LeaseRecord, or a reason it cannot be read. */
+export function leaseRecord(lease: Json, family: Family, index: ScopeIndex | null): LeaseRecord | string {
+	const ipText = lease['ip-address'];
+	if (typeof ipText !== 'string') return `a lease without "ip-address": ${JSON.stringify(lease).slice(0, 100)}`;
+	let ip: string;
+	// Kea prints IPv4 canonically already; the fast check avoids a BigInt parse per lease on million-lease servers.
+	if (family === 4 && V4_TEXT.test(ipText)) ip = ipText;
+	else {
+		try {
+			ip = canonicalAddress(ipText);
+		} catch (e) {
+			return `lease ${JSON.stringify(ipText)}: ${(e as Error).message}`;
+		}
+	}
+	const cltt = typeof lease.cltt === 'number' ? lease.cltt : null;
+	const valid = typeof lease['valid-lft'] === 'number' ? lease['valid-lft'] : null;
+	const hw = lease['hw-address'];
+	const record: LeaseRecord = {
+		family,
+		ip,
+		mac: typeof hw === 'string' && hw !== '' ? (MAC_TEXT.test(hw) ? hw : tryParseMac(hw)) : null,
+		clientId: typeof lease['client-id'] === 'string' ? tryParseClientId(lease['client-id']) : null,
+		hostname: typeof lease.hostname === 'string' && lease.hostname !== '' ? lease.hostname : null,
+		state: leaseState(lease.state),
+		cltt,
+		ends: valid === INFINITE ? null : cltt !== null && valid !== null ? cltt + valid : null,
+		scopeKey: scopeKey(lease['subnet-id'], ip, index),
+	};
+	if (family === 6) {
+		record.duid = typeof lease.duid === 'string' ? tryParseClientId(lease.duid) : null;
+		record.iaid = typeof lease.iaid === 'number' ? lease.iaid : null;
+		record.leaseType = lease.type === 'IA_PD' ? 'pd' : lease.type === 'IA_TA' ? 'ta' : 'na';
+		record.prefixLen = record.leaseType === 'pd' && typeof lease['prefix-len'] === 'number' ? lease['prefix-len'] : null;
+	}
+	return record;
+}
+
+function scopeKey(subnetId: unknown, ip: string, index: ScopeIndex | null): string | null {
+	if (typeof subnetId !== 'number') return null;
+	return index ? scopeKeyFor(index, subnetId, ip) : String(subnetId);
+}
+
+/** Kea lease states: 0 default (assigned), 1 declined, 2 expired-reclaimed. */
+export function leaseState(state: unknown): LeaseState {
+	if (state === 1) return 'declined';
+	if (state === 2) return 'expired';
+	return 'active';
+}

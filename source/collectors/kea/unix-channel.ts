@@ -1,0 +1,66 @@
+// Kea's unix control socket: one JSON command per connection; the server answers and closes.
+import { createConnection } from 'node:net';
+import type { Family } from '../../domain/ip.js';
+import { abortReason, deadline } from '../deadline.js';
+import type { KeaAnswer } from './answer.js';
+import { checkAnswer, commandBody, KeaError, parseAnswer } from './answer.js';
+import type { KeaChannel } from './channel.js';
+
+export class UnixChannel implements KeaChannel {
+	readonly where: string;
+
+	constructor(
+		readonly path: string,
+		readonly family: Family,
+		readonly timeoutMs: number,
+	) {
+		this.where = `Kea control socket ${path}`;
+	}
+
+	async command(command: string, args?: Record<string, unknown>, signal?: AbortSignal): Promise<KeaAnswer> {
+		const text = await this.exchange(commandBody(command, args), command, signal ?? new AbortController().signal);
+		return checkAnswer(parseAnswer(text, command, this.where), command, this.where);
+	}
+
+	/** Writes the command and reads until the server closes; chunks are joined before decoding so split UTF-8 survives. */
+	private exchange(body: string, command: string, outer: AbortSignal): Promise<string> {
+		const signal = deadline(outer, this.timeoutMs);
+		return new Promise((resolve, reject) => {
+			if (signal.aborted) return reject(new KeaError(abortReason(signal, `${command} on ${this.where}`, this.timeoutMs)));
+			const chunks: Buffer[] = [];
+			const socket = createConnection({ path: this.path });
+			const onAbort = () => {
+				socket.destroy();
+				reject(new KeaError(abortReason(signal, `${command} on ${this.where}`, this.timeoutMs)));
+			};
+			signal.addEventListener('abort', onAbort, { once: true });
+			const done = () => signal.removeEventListener('abort', onAbort);
+			socket.on('connect', () => socket.write(body));
+			socket.on('data', chunk => chunks.push(chunk));
+			socket.on('end', () => {
+				done();
+				socket.destroy();
+				const text = Buffer.concat(chunks).toString('utf8');
+				if (text.trim() === '') reject(new KeaError(`${this.where} closed the connection without answering ${command}`));
+				else resolve(text);
+			});
+			socket.on('error', (e: NodeJS.ErrnoException) => {
+				done();
+				reject(new KeaError(socketErrorMessage(e, this.path, command)));
+			});
+		});
+	}
+}
+
+function socketErrorMessage(e: NodeJS.ErrnoException, path: string, command: string): string {
+	switch (e.code) {
+		case 'ENOENT':
+			return `no Kea control socket at ${path} (is the server running, and is control-socket set?)`;
+		case 'ECONNREFUSED':
+			return `nothing listens on the Kea control socket ${path} (stale socket file?)`;
+		case 'EACCES':
+			return `no permission to open the Kea control socket ${path}`;
+		default:
+			return `${command} on Kea control socket ${path}: ${e.message}`;
+	}
+}
