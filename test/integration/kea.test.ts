@@ -15,13 +15,14 @@ if (skip) console.log(`# SKIP kea integration: ${skip}`);
 describe('Kea DHCPv4 collection from a real server', { skip: skip ?? false }, () => {
 	let lab: Lab;
 	let socket: string;
+	let leaseFile: string;
 	let url: string;
 	let viaSocket: CollectionBatch;
 
 	before(async () => {
 		lab = new Lab('kea4');
 		await lab.network('10.77.0.1/24', undefined, '10.77.0.2/24');
-		const { config, socket: sock } = keaServerConfig({
+		const { config, socket: sock, leaseFile: file } = keaServerConfig({
 			family: 4,
 			dir: lab.dir,
 			hooksDir: keaHooksDir(),
@@ -32,6 +33,7 @@ describe('Kea DHCPv4 collection from a real server', { skip: skip ?? false }, ()
 			],
 		});
 		socket = sock;
+		leaseFile = file;
 		fs.mkdirSync('/run/kea', { recursive: true });
 		lab.start('kea-dhcp4', ['kea-dhcp4', '-c', lab.write('kea4.json', JSON.stringify(config))], lab.serverNs);
 		await waitFor('the Kea control socket', 10_000, () => fs.existsSync(socket));
@@ -93,5 +95,12 @@ describe('Kea DHCPv4 collection from a real server', { skip: skip ?? false }, ()
 		const key = (l: LeaseRecord) => `${l.ip} ${l.mac} ${l.cltt} ${l.ends} ${l.scopeKey}`;
 		assert.deepEqual(viaHttp.leases!.map(key).sort(), viaSocket.leases!.map(key).sort());
 		assert.deepEqual(viaHttp.config!.scopes, viaSocket.config!.scopes);
+	});
+
+	it('reads the same current leases from Kea\'s memfile CSV when only the file is reachable', async () => {
+		const ctx = collectContext({ kind: 'kea', transport: 'file', endpoint: { leaseFile } }, { parts: ['leases'] });
+		const viaFile = await keaCollector.collect(ctx);
+		const key = (l: LeaseRecord) => `${l.ip} ${l.mac} ${l.cltt} ${l.ends} ${l.state}`;
+		assert.deepEqual(viaFile.leases!.map(key).sort(), viaSocket.leases!.map(key).sort());
 	});
 });
