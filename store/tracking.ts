@@ -1,0 +1,578 @@
+// Tracking queries: who held an address, which addresses a client held, where a host or a user was — over time.
+//
+// API (used by `ipam track` and the TUI's tracking view):
+//   detectKind(term)                         → 'ip' | 'mac' | 'host' | 'user' | 'name' (a bare word: host, else user)
+//   track(store, { term, kind?, window, now? }) → TrackResult: a timeline of TrackRow, oldest first, plus notes
+//   trackAddress / trackClient / trackHost / trackUser (store, term, window, options) → TrackResult
+// A TrackRow is one holding: an address held by one client from–to, with the MAC/client id/DUID, the host
+// name, the users seen logging on from that address or host while it was held, and which servers said so.
+// Every link that could not be made is said in `row.missing` ("no logon seen for this host in the window").
+// Reads touch only the index ranges needed: the events inside the window plus a bounded run before and after
+// it (to know who held the address when the window opened, and when that holding ended).
+// Strings in rows come from the network: sanitize them at display (renderRows does).
+import type { Store } from './database.js';
+import { parseAddress, addressKeyHex, formatKey, tryParseAddress, type Family } from '../source/domain/ip.js';
+import { parseClientTerm, tryParseMac } from '../source/domain/mac.js';
+import { buildHoldings, holdsAt, overlaps, type EndReason, type Holding, type TimelineEvent } from '../source/domain/timeline.js';
+import { isLogoff, shortHostName } from '../source/domain/logon.js';
+import type { TimeWindow } from '../source/domain/time.js';
+
+export type TrackKind = 'ip' | 'mac' | 'host' | 'user';
+
+export interface TrackRow {
+	ip: string;
+	family: Family;
+	from: number;
+	/** null = still held, no end known. */
+	to: number | null;
+	/** False when the holding began before the history fetched (shown as "≤ from"). */
+	fromExact: boolean;
+	/** For holdings: release | expire | decline | delete | next-holder | lease-end | held. For user rows: logoff | seen. */
+	end: EndReason | 'logoff' | 'seen';
+	mac: string | null;
+	clientId: string | null;
+	duid: string | null;
+	host: string | null;
+	users: string[];
+	/** How users were linked: through logons from the address, or from the host name. */
+	userVia: 'ip' | 'host' | 'user' | null;
+	servers: string[];
+	events: number;
+	duplicates: number;
+	/** Links that could not be made, in words. */
+	missing: string[];
+}
+
+export interface TrackResult {
+	kind: TrackKind;
+	term: string;
+	/** The term as understood: canonical address/MAC, matched host or user names. */
+	subject: string;
+	window: TimeWindow;
+	rows: TrackRow[];
+	notes: string[];
+	/** More matched than was read (caps below): narrow the window or the term. */
+	truncated: boolean;
+}
+
+export interface TrackOptions {
+	now?: number;
+	/** Clock-skew tolerance between HA partners (seconds). */
+	skew?: number;
+	/** Caps: events per address inside the window, addresses per client/host, hosts per pattern. */
+	maxEvents?: number;
+	maxAddresses?: number;
+	maxHosts?: number;
+}
+
+export interface TrackQuery extends TrackOptions {
+	term: string;
+	kind?: TrackKind;
+	window: TimeWindow;
+}
+
+/** Events read on either side of a window so the holding across its edge is known. */
+const EDGE = 64;
+const FAR_FUTURE = 253402300799;
+
+/** What a search term is: an address, a hardware address / client id / DUID, a user (DOMAIN\u, u@realm), else a name. */
+export function detectKind(term: string): TrackKind | 'name' {
+	const t = term.trim();
+	if (tryParseAddress(t)) return 'ip';
+	if (tryParseMac(t)) return 'mac';
+	// Longer ids only when written as octets (aa:bb:…, aa-bb-…, 0x…): a bare word like "cafe" is a name.
+	if (/^(0x[0-9a-f]+|[0-9a-f]{1,2}([:-][0-9a-f]{1,2}){3,})$/i.test(t) && parseClientTerm(t)) return 'mac';
+	if (t.includes('\\') || /^[^@\s]+@[^@\s]+$/.test(t)) return 'user';
+	return 'name';
+}
+
+export async function track(store: Store, query: TrackQuery): Promise<TrackResult> {
+	const kind = query.kind ?? detectKind(query.term);
+	switch (kind) {
+		case 'ip':
+			return trackAddress(store, query.term, query.window, query);
+		case 'mac':
+			return trackClient(store, query.term, query.window, query);
+		case 'host':
+			return trackHost(store, query.term, query.window, query);
+		case 'user':
+			return trackUser(store, query.term, query.window, query);
+		default: {
+			const byHost = await trackHost(store, query.term, query.window, query);
+			if (byHost.rows.length > 0 || byHost.subject !== '') return byHost;
+			const byUser = await trackUser(store, query.term, query.window, query);
+			return byUser.subject !== '' ? byUser : byHost;
+		}
+	}
+}
+
+// ---------------------------------------------------------------- raw reads
+
+interface EventRow {
+	id: number;
+	ts: number;
+	kind: number;
+	ip: Buffer;
+	server_id: number | null;
+	client_ref: number | null;
+	host_ref: number | null;
+	user_ref: number | null;
+	expires: number | null;
+}
+
+const EVENT_COLUMNS = 'id, ts, kind, ip, server_id, client_ref, host_ref, user_ref, expires';
+
+function bounds(w: TimeWindow): [number, number] {
+	return [w.from ?? 0, w.to ?? FAR_FUTURE];
+}
+
+/** One address's events: inside the window (capped), plus EDGE before and EDGE after it. */
+async function addressEvents(store: Store, key: Buffer, w: TimeWindow, cap: number): Promise<{ events: EventRow[]; capped: boolean; before: number; after: number }> {
+	const [from, to] = bounds(w);
+	const rows = await store.all<EventRow & { part: number }>(
+		`SELECT * FROM (SELECT 0 AS part, ${EVENT_COLUMNS} FROM lease_event WHERE ip = ?1 AND ts < ?2 ORDER BY ts DESC LIMIT ${EDGE})
+		 UNION ALL SELECT * FROM (SELECT 1 AS part, ${EVENT_COLUMNS} FROM lease_event WHERE ip = ?1 AND ts >= ?2 AND ts <= ?3 ORDER BY ts LIMIT ?4)
+		 UNION ALL SELECT * FROM (SELECT 2 AS part, ${EVENT_COLUMNS} FROM lease_event WHERE ip = ?1 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`,
+		[key, from, to, cap + 1],
+	);
+	const inside = rows.filter(r => r.part === 1).length;
+	return {
+		events: rows,
+		capped: inside > cap,
+		before: rows.filter(r => r.part === 0).length,
+		after: rows.filter(r => r.part === 2).length,
+	};
+}
+
+function toTimeline(rows: EventRow[]): TimelineEvent[] {
+	return rows.map(r => ({
+		id: r.id,
+		ts: r.ts,
+		kind: r.kind,
+		ip: Buffer.from(r.ip).toString('hex'),
+		serverId: r.server_id,
+		clientRef: r.client_ref,
+		hostRef: r.host_ref,
+		userRef: r.user_ref,
+		expires: r.expires,
+	}));
+}
+
+/** Holdings of one address that touch the window (or hold at `w.at`). */
+async function addressHoldings(store: Store, key: Buffer, w: TimeWindow, o: TrackOptions): Promise<{ holdings: Holding[]; capped: boolean }> {
+	const { events, capped, before } = await addressEvents(store, key, w, o.maxEvents ?? 5000);
+	const holdings = buildHoldings(toTimeline(events), { now: o.now, skew: o.skew, truncatedStart: before >= EDGE });
+	return { holdings: holdings.filter(h => inWindow(h, w)), capped };
+}
+
+function inWindow(h: Holding, w: TimeWindow): boolean {
+	return w.at !== undefined ? holdsAt(h, w.at) : overlaps(h, w.from, w.to);
+}
+
+// ---------------------------------------------------------------- correlation
+
+interface ClientInfo {
+	mac: string | null;
+	client_id: string | null;
+	duid: string | null;
+}
+
+async function lookup<T>(store: Store, sql: string, ids: Iterable<number | null>): Promise<Map<number, T>> {
+	const list = [...new Set([...ids].filter((i): i is number => i !== null))];
+	const out = new Map<number, T>();
+	if (list.length === 0) return out;
+	for (const r of await store.all<T & { id: number }>(sql, [JSON.stringify(list)])) out.set(r.id, r);
+	return out;
+}
+
+interface LogonHit {
+	ts: number;
+	kind: number;
+	name: string;
+	user_ref: number;
+	logon_id: string | null;
+	host_ref: number | null;
+	ip: Buffer | null;
+}
+
+/** Logoff events (4634/4647 carry neither address nor workstation) matching the logons' (user, logon id). */
+async function logoffsOf(store: Store, hits: LogonHit[]): Promise<LogonHit[]> {
+	const pairs = [...new Set(hits.filter(h => h.logon_id && !isLogoff(h.kind)).map(h => JSON.stringify([h.user_ref, h.logon_id])))];
+	if (pairs.length === 0) return [];
+	return store.all<LogonHit>(
+		`SELECT l.ts, l.kind, u.name, l.user_ref, l.logon_id, l.host_ref, l.ip FROM json_each(?) p
+		 JOIN logon_event l ON l.user_ref = p.value->>0 AND l.logon_id = p.value->>1 AND l.kind IN (2, 4634, 4647)
+		 JOIN user_account u ON u.id = l.user_ref`,
+		[`[${pairs.slice(0, 500).join(',')}]`],
+	);
+}
+
+async function withLogoffs(store: Store, hits: LogonHit[]): Promise<LogonHit[]> {
+	const offs = await logoffsOf(store, hits);
+	return offs.length === 0 ? hits : [...hits, ...offs].sort((a, b) => a.ts - b.ts);
+}
+
+/**
+ * Users linked to each holding: logons from its address while held (first choice), else logons on a host
+ * with the same short name as the lease's host name. Fills users/userVia/missing in place.
+ */
+async function correlateUsers(store: Store, rows: TrackRow[], holdings: Holding[], w: TimeWindow, now: number): Promise<void> {
+	if (rows.length === 0) return;
+	const span = (h: Holding): [number, number] => [h.from, h.to ?? now];
+	const keys = [...new Set(holdings.map(h => h.ip))];
+	const byIp = new Map<string, LogonHit[]>();
+	for (const hex of keys) {
+		const related = holdings.filter(h => h.ip === hex);
+		const lo = Math.min(...related.map(h => span(h)[0]));
+		const hi = Math.max(...related.map(h => span(h)[1]));
+		byIp.set(
+			hex,
+			await store.all<LogonHit>(
+				`SELECT l.ts, l.kind, u.name, l.user_ref, l.logon_id, l.host_ref, l.ip FROM logon_event l JOIN user_account u ON u.id = l.user_ref
+				 WHERE l.ip = ? AND l.ts BETWEEN ? AND ? ORDER BY l.ts LIMIT 2000`,
+				[Buffer.from(hex, 'hex'), lo, hi],
+			).then(hits => withLogoffs(store, hits)),
+		);
+	}
+	const byHost = new Map<string, LogonHit[]>();
+	for (const row of rows) {
+		if (!row.host) continue;
+		const short = shortHostName(row.host);
+		if (byHost.has(short)) continue;
+		const related = holdings.filter((h, i) => rows[i].host && shortHostName(rows[i].host!) === short);
+		const lo = Math.min(...related.map(h => span(h)[0]));
+		const hi = Math.max(...related.map(h => span(h)[1]));
+		byHost.set(
+			short,
+			await store.all<LogonHit>(
+				`SELECT l.ts, l.kind, u.name, l.user_ref, l.logon_id, l.host_ref, l.ip FROM host h
+				 JOIN logon_event l ON l.host_ref = h.id AND l.ts BETWEEN ? AND ?
+				 JOIN user_account u ON u.id = l.user_ref
+				 WHERE h.name_lc = ? OR (h.name_lc >= ? AND h.name_lc < ?) ORDER BY l.ts LIMIT 2000`,
+				[lo, hi, short, `${short}.`, `${short}/`],
+			).then(hits => withLogoffs(store, hits)),
+		);
+	}
+	rows.forEach((row, i) => {
+		const [lo, hi] = span(holdings[i]);
+		const point = w.at;
+		const pick = (hits: LogonHit[] | undefined) => usersIn(hits ?? [], lo, point !== undefined ? Math.min(point, hi) : hi, point);
+		const fromIp = pick(byIp.get(holdings[i].ip));
+		const fromHost = row.host ? pick(byHost.get(shortHostName(row.host))) : [];
+		if (fromIp.length > 0) {
+			row.users = fromIp;
+			row.userVia = 'ip';
+		} else if (fromHost.length > 0) {
+			row.users = fromHost;
+			row.userVia = 'host';
+		} else {
+			row.missing.push(row.host ? 'no logon seen from this address or host while it was held' : 'no logon seen from this address while it was held');
+		}
+	});
+}
+
+/** Distinct users with a logon in [lo, hi]; at a point, only those not logged off again before it. */
+function usersIn(hits: LogonHit[], lo: number, hi: number, point: number | undefined): string[] {
+	const state = new Map<string, boolean>();
+	for (const h of hits) {
+		if (h.ts < lo || h.ts > hi) continue;
+		const off = isLogoff(h.kind);
+		if (point === undefined) {
+			if (!off) state.set(h.name, true);
+		} else {
+			state.set(h.name, !off);
+		}
+	}
+	return [...state].filter(([, on]) => on).map(([name]) => name);
+}
+
+/** Turns holdings into rows: client ids, host and server names resolved in three batched lookups. */
+async function rowsOf(store: Store, holdings: Holding[]): Promise<TrackRow[]> {
+	const clients = await lookup<ClientInfo>(store, `SELECT id, mac, client_id, duid FROM client WHERE id IN (SELECT value FROM json_each(?))`, holdings.map(h => h.clientRef));
+	const hosts = await lookup<{ name: string }>(store, `SELECT id, name FROM host WHERE id IN (SELECT value FROM json_each(?))`, holdings.map(h => h.hostRef));
+	const servers = await lookup<{ name: string }>(store, `SELECT id, name FROM server WHERE id IN (SELECT value FROM json_each(?))`, holdings.flatMap(h => h.servers));
+	return holdings.map(h => {
+		const c = h.clientRef !== null ? clients.get(h.clientRef) : undefined;
+		const host = h.hostRef !== null ? hosts.get(h.hostRef)?.name ?? null : null;
+		const missing: string[] = [];
+		if (!c) missing.push('no MAC, client id or DUID in the lease events');
+		else if (!c.mac) missing.push('the client id/DUID carries no MAC');
+		if (!host) missing.push('no host name in the lease events');
+		const row: TrackRow = {
+			ip: formatKey(h.ip),
+			family: h.ip.length === 8 ? 4 : 6,
+			from: h.from,
+			to: h.to,
+			fromExact: h.fromExact,
+			end: h.end,
+			mac: c?.mac ?? null,
+			clientId: c?.client_id ?? null,
+			duid: c?.duid ?? null,
+			host,
+			users: [],
+			userVia: null,
+			servers: h.servers.map(s => servers.get(s)?.name ?? `server ${s}`),
+			events: h.events,
+			duplicates: h.duplicates,
+			missing,
+		};
+		return row;
+	});
+}
+
+async function finish(store: Store, holdings: Holding[], w: TimeWindow, o: TrackOptions): Promise<TrackRow[]> {
+	holdings.sort((a, b) => a.from - b.from || a.ip.localeCompare(b.ip));
+	const rows = await rowsOf(store, holdings);
+	await correlateUsers(store, rows, holdings, w, o.now ?? Math.floor(Date.now() / 1000));
+	return rows;
+}
+
+// ---------------------------------------------------------------- by address
+
+export async function trackAddress(store: Store, term: string, w: TimeWindow, o: TrackOptions = {}): Promise<TrackResult> {
+	const address = parseAddress(term);
+	const key = Buffer.from(addressKeyHex(address), 'hex');
+	const { holdings, capped } = await addressHoldings(store, key, w, o);
+	const rows = await finish(store, holdings, w, o);
+	const notes: string[] = [];
+	if (rows.length === 0) notes.push('no lease held this address in the window');
+	if (capped) notes.push(`more than ${o.maxEvents ?? 5000} events in the window: only the first were read; narrow the window`);
+	return { kind: 'ip', term, subject: formatKey(key), window: w, rows, notes, truncated: capped };
+}
+
+// ---------------------------------------------------------------- by client (MAC / client id / DUID)
+
+/** Interned clients a term stands for: a MAC also finds client ids and DUIDs that embed it. */
+async function clientRefs(store: Store, term: string): Promise<{ ids: number[]; subject: string }> {
+	const parsed = parseClientTerm(term);
+	if (!parsed) throw new Error(`"${term}" is not a MAC address, client id or DUID`);
+	const v = parsed.value;
+	const rows = await store.all<{ id: number }>(
+		parsed.kind === 'mac'
+			? `SELECT id FROM client WHERE mac = ?1 UNION SELECT id FROM client WHERE key IN ('mac:' || ?1, 'cid:01:' || ?1)`
+			: `SELECT id FROM client WHERE key IN ('cid:' || ?1, 'duid:' || ?1) UNION SELECT id FROM client WHERE client_id = ?1 OR duid = ?1`,
+		[v],
+	);
+	return { ids: rows.map(r => r.id), subject: v };
+}
+
+/** How far before a window a client's lease may have started and still be running (renewals come at half-life). */
+const CLIENT_LOOKBACK = 10 * 86400;
+
+/** Addresses a set of clients touched in the window (and just before it), most recent first, capped. */
+async function addressesOfClients(store: Store, ids: number[], w: TimeWindow, cap: number): Promise<{ keys: Buffer[]; capped: boolean }> {
+	const [from, to] = bounds(w);
+	const seen = new Map<string, Buffer>();
+	for (const id of ids) {
+		const rows = await store.all<{ ip: Buffer }>(
+			`SELECT ip FROM (SELECT ip, ts FROM lease_event WHERE client_ref = ?1 AND ts BETWEEN ?2 AND ?3 ORDER BY ts DESC LIMIT 20000)
+			 UNION ALL SELECT ip FROM (SELECT ip, ts FROM lease_event WHERE client_ref = ?1 AND ts < ?2 ORDER BY ts DESC LIMIT 8)
+			 UNION ALL SELECT ip FROM (SELECT ip, ts FROM lease_event WHERE client_ref = ?1 AND ts >= ?4 AND ts < ?2 LIMIT 5000)`,
+			[id, from, to, from - CLIENT_LOOKBACK],
+		);
+		for (const r of rows) {
+			const hex = Buffer.from(r.ip).toString('hex');
+			if (!seen.has(hex)) seen.set(hex, Buffer.from(r.ip));
+		}
+	}
+	const keys = [...seen.values()];
+	return { keys: keys.slice(0, cap), capped: keys.length > cap };
+}
+
+async function holdingsOfClients(store: Store, ids: number[], w: TimeWindow, o: TrackOptions): Promise<{ holdings: Holding[]; capped: boolean }> {
+	const { keys, capped } = await addressesOfClients(store, ids, w, o.maxAddresses ?? 100);
+	const wanted = new Set(ids);
+	const holdings: Holding[] = [];
+	let anyCapped = capped;
+	for (const key of keys) {
+		const r = await addressHoldings(store, key, w, o);
+		anyCapped ||= r.capped;
+		holdings.push(...r.holdings.filter(h => h.clientRef !== null && wanted.has(h.clientRef)));
+	}
+	return { holdings, capped: anyCapped };
+}
+
+export async function trackClient(store: Store, term: string, w: TimeWindow, o: TrackOptions = {}): Promise<TrackResult> {
+	const { ids, subject } = await clientRefs(store, term);
+	const notes: string[] = [];
+	if (ids.length === 0) {
+		return { kind: 'mac', term, subject, window: w, rows: [], notes: [`no lease event was ever seen for ${subject}`], truncated: false };
+	}
+	const { holdings, capped } = await holdingsOfClients(store, ids, w, o);
+	const rows = await finish(store, holdings, w, o);
+	if (rows.length === 0) notes.push(`${subject} held no address in the window`);
+	if (capped) notes.push('more addresses or events than were read: narrow the window');
+	return { kind: 'mac', term, subject, window: w, rows, notes, truncated: capped };
+}
+
+// ---------------------------------------------------------------- by host name
+
+/** Host names matching: "name" exact (else as a prefix), "name*" prefix, "*part*" substring; case-insensitive. */
+export async function matchHosts(store: Store, term: string, cap: number): Promise<{ hosts: { id: number; name: string }[]; capped: boolean; mode: string }> {
+	const t = term.trim().toLowerCase();
+	const run = (sql: string, params: unknown[]) => store.all<{ id: number; name: string }>(`${sql} ORDER BY name_lc LIMIT ${cap + 1}`, params as never);
+	let mode = 'exact';
+	let hosts: { id: number; name: string }[] = [];
+	if (t.startsWith('*') && t.endsWith('*') && t.length > 2) {
+		mode = 'substring';
+		hosts = await run(`SELECT id, name FROM host WHERE instr(name_lc, ?) > 0`, [t.slice(1, -1)]);
+	} else {
+		const bare = t.replace(/\*$/, '');
+		if (!t.endsWith('*')) hosts = await run(`SELECT id, name FROM host WHERE name_lc = ?`, [bare]);
+		if (hosts.length === 0) {
+			mode = 'prefix';
+			hosts = await run(`SELECT id, name FROM host WHERE name_lc >= ? AND name_lc < ?`, [bare, bare + '\u{10ffff}']);
+		}
+	}
+	return { hosts: hosts.slice(0, cap), capped: hosts.length > cap, mode };
+}
+
+export async function trackHost(store: Store, term: string, w: TimeWindow, o: TrackOptions = {}): Promise<TrackResult> {
+	const { hosts, capped: hostsCapped, mode } = await matchHosts(store, term, o.maxHosts ?? 50);
+	const subject = hosts.map(h => h.name).join(', ');
+	const notes: string[] = [];
+	if (hosts.length === 0) return { kind: 'host', term, subject: '', window: w, rows: [], notes: [`no host name matches "${term}"`], truncated: false };
+	if (mode !== 'exact') notes.push(`${hosts.length}${hostsCapped ? '+' : ''} host name(s) match "${term}" by ${mode}`);
+	const [from, to] = bounds(w);
+	// The clients that used these names: their holdings are the host's addresses.
+	const clients = await store.all<{ client_ref: number }>(
+		`SELECT DISTINCT client_ref FROM (
+		   SELECT client_ref FROM lease_event WHERE host_ref IN (SELECT value FROM json_each(?1)) AND ts BETWEEN ?2 AND ?3 AND client_ref IS NOT NULL LIMIT 20000)`,
+		[JSON.stringify(hosts.map(h => h.id)), from - 7 * 86400, to],
+	);
+	const ids = clients.map(c => c.client_ref);
+	const hostIds = new Set(hosts.map(h => h.id));
+	const { holdings, capped } = ids.length ? await holdingsOfClients(store, ids, w, o) : { holdings: [], capped: false };
+	// A client may have used other names on other addresses: keep the holdings that carried one of these names.
+	const mine = holdings.filter(h => h.hostRef === null || hostIds.has(h.hostRef));
+	const rows = await finish(store, mine, w, o);
+	if (rows.length === 0) notes.push('no lease carried this host name in the window (logons by host: ipam track USER)');
+	if (capped || hostsCapped) notes.push('more matched than was read: narrow the term or the window');
+	return { kind: 'host', term, subject, window: w, rows, notes, truncated: capped || hostsCapped };
+}
+
+// ---------------------------------------------------------------- by user
+
+interface UserLogon {
+	ts: number;
+	kind: number;
+	name: string;
+	host: string | null;
+	ip: Buffer | null;
+	logon_id: string | null;
+}
+
+export async function trackUser(store: Store, term: string, w: TimeWindow, o: TrackOptions = {}): Promise<TrackResult> {
+	const t = term.trim();
+	let bare = t.toLowerCase();
+	let domain = '';
+	if (t.includes('\\')) [domain, bare] = [t.split('\\')[0].toUpperCase(), t.split('\\').slice(1).join('\\').toLowerCase()];
+	else if (t.includes('@')) [bare, domain] = [t.split('@')[0].toLowerCase(), t.split('@')[1].split('.')[0].toUpperCase()];
+	const users = await store.all<{ id: number; name: string }>(
+		`SELECT id, name FROM user_account WHERE name_lc = ? ${domain ? 'AND domain = ?' : ''} LIMIT 20`,
+		domain ? [bare, domain] : [bare],
+	);
+	if (users.length === 0) return { kind: 'user', term, subject: '', window: w, rows: [], notes: [`no logon was ever seen for user "${term}"`], truncated: false };
+	const [from, to] = bounds(w);
+	const cap = 5000;
+	const logons: UserLogon[] = [];
+	for (const u of users) {
+		// At a point: the logons of the day before it (who was on then); in a window: the window.
+		const lo = w.at !== undefined ? w.at - 86400 : from;
+		logons.push(
+			...(await store.all<UserLogon>(
+				`SELECT l.ts, l.kind, ?4 AS name, h.name AS host, l.ip, l.logon_id FROM logon_event l LEFT JOIN host h ON h.id = l.host_ref
+				 WHERE l.user_ref = ?1 AND l.ts BETWEEN ?2 AND ?3 ORDER BY l.ts LIMIT ${cap + 1}`,
+				[u.id, lo, to, u.name],
+			)),
+		);
+	}
+	const truncated = logons.length > cap;
+	logons.sort((a, b) => a.ts - b.ts);
+	const sessions = userSessions(logons, w);
+	const rows: TrackRow[] = [];
+	for (const s of sessions) {
+		const row: TrackRow = {
+			ip: s.ip ? formatKey(s.ip) : '',
+			family: s.ip && s.ip.length === 16 ? 6 : 4,
+			from: s.from,
+			to: s.to,
+			fromExact: true,
+			end: s.loggedOff ? 'logoff' : 'seen',
+			mac: null,
+			clientId: null,
+			duid: null,
+			host: s.host,
+			users: [s.user],
+			userVia: 'user',
+			servers: [],
+			events: s.events,
+			duplicates: 0,
+			missing: [],
+		};
+		// The device behind the address at logon time: the holding of that address then.
+		if (s.ip) {
+			const { holdings } = await addressHoldings(store, s.ip, { from: s.from, to: s.from, at: s.from }, o);
+			const [lease] = await rowsOf(store, holdings.slice(-1));
+			if (lease) {
+				row.mac = lease.mac;
+				row.clientId = lease.clientId;
+				row.duid = lease.duid;
+				row.host ??= lease.host;
+				row.servers = lease.servers;
+			} else row.missing.push('no lease held this address at logon time (static address, or not collected)');
+		} else row.missing.push('the logon events carry no address');
+		if (!row.host) row.missing.push('the logon events carry no workstation name');
+		rows.push(row);
+	}
+	const notes = rows.length === 0 ? ['no logon by this user in the window'] : [];
+	if (truncated) notes.push(`more than ${cap} logons in the window: only the first were read; narrow the window`);
+	return { kind: 'user', term, subject: users.map(u => u.name).join(', '), window: w, rows, notes, truncated };
+}
+
+interface Session {
+	user: string;
+	host: string | null;
+	ip: Buffer | null;
+	from: number;
+	to: number | null;
+	loggedOff: boolean;
+	events: number;
+}
+
+/** Groups a user's logons into one row per (host, address) run; a logoff closes the run. */
+function userSessions(logons: UserLogon[], w: TimeWindow): Session[] {
+	const open = new Map<string, Session>();
+	const done: Session[] = [];
+	const byLogonId = new Map<string, string>();
+	for (const l of logons) {
+		const ipHex = l.ip ? Buffer.from(l.ip).toString('hex') : '';
+		let key = `${l.name}|${(l.host ?? '').toLowerCase()}|${ipHex}`;
+		if (isLogoff(l.kind)) {
+			// 4634/4647 carry no address: find the session by logon id, else by host.
+			const k = (l.logon_id && byLogonId.get(l.logon_id)) || [...open.keys()].find(k => k.startsWith(`${l.name}|${(l.host ?? '').toLowerCase()}|`)) || [...open.keys()].find(k => k.startsWith(`${l.name}|`));
+			const s = k ? open.get(k) : undefined;
+			if (s) {
+				s.to = l.ts;
+				s.loggedOff = true;
+				s.events++;
+				done.push(s);
+				open.delete(k!);
+			}
+			continue;
+		}
+		if (!l.host && !l.ip) continue;
+		let s = open.get(key);
+		if (!s) {
+			s = { user: l.name, host: l.host, ip: l.ip ? Buffer.from(l.ip) : null, from: l.ts, to: l.ts, loggedOff: false, events: 0 };
+			open.set(key, s);
+		}
+		s.to = l.ts;
+		s.events++;
+		if (l.logon_id) byLogonId.set(l.logon_id, key);
+		key = '';
+	}
+	done.push(...open.values());
+	const inside = done.filter(s => (w.at !== undefined ? s.from <= w.at && (!s.loggedOff || (s.to ?? 0) >= w.at) : true));
+	return inside.sort((a, b) => a.from - b.from);
+}

@@ -1,0 +1,135 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Store } from '../../store/database.js';
+import { detectKind, track, trackAddress, trackClient, trackHost, trackUser } from '../../store/tracking.js';
+import { insertLogons } from '../../store/logons.js';
+import { formatKey } from '../../source/domain/ip.js';
+import { LeaseEventKind as K } from '../../source/domain/dhcp.js';
+import { generateHistory, holderAt, nearBoundary, prng } from '../fixtures/tracking/history.js';
+import { clientMac, hostName, seedHistory } from '../fixtures/tracking/seed-store.js';
+
+const NOW = 2_000_000_000;
+
+async function tempStore(): Promise<Store> {
+	return Store.open(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-track-')), 'ipam.db'));
+}
+
+test('detectKind tells addresses, MACs, client ids, users and names apart', () => {
+	assert.equal(detectKind('10.1.2.34'), 'ip');
+	assert.equal(detectKind('2001:db8::1'), 'ip');
+	assert.equal(detectKind('00-15-5D-00-00-01'), 'mac');
+	assert.equal(detectKind('0015.5d00.0001'), 'mac');
+	assert.equal(detectKind('00:01:00:01:2a:bb:cc:dd:00:15:5d:00:00:01'), 'mac');
+	assert.equal(detectKind('CORP\\alice'), 'user');
+	assert.equal(detectKind('alice@corp.example'), 'user');
+	assert.equal(detectKind('pc-001'), 'name');
+	assert.equal(detectKind('cafe'), 'name');
+});
+
+test('the store answers "who held X at T" like a naive replay of the truth, reading only a window of events', async () => {
+	const history = generateHistory({ seed: 77, v4: 20, v6: 10, clients: 20 });
+	const store = await tempStore();
+	await seedHistory(store, history);
+	const rand = prng(5);
+	let checked = 0;
+	for (let i = 0; i < 400; i++) {
+		const ip = history.ips[Math.floor(rand() * history.ips.length)];
+		const t = history.start + Math.floor(rand() * (history.end - history.start));
+		if (nearBoundary(history, ip, t)) continue;
+		const result = await trackAddress(store, formatKey(ip), { from: t, to: t, at: t }, { now: NOW });
+		const expected = holderAt(history, ip, t);
+		assert.deepEqual(result.rows.map(r => r.mac), expected === null ? [] : [clientMac(expected)], `${formatKey(ip)} at ${t}`);
+		if (expected !== null) assert.ok(result.rows[0].host === null || result.rows[0].host === hostName(expected));
+		checked++;
+	}
+	assert.ok(checked > 300);
+	await store.close();
+});
+
+test('by MAC: every address the client held in a window, from the client index', async () => {
+	const history = generateHistory({ seed: 91, v4: 20, v6: 10, clients: 6 });
+	const store = await tempStore();
+	await seedHistory(store, history);
+	const rand = prng(9);
+	for (let i = 0; i < 150; i++) {
+		const client = history.clients[Math.floor(rand() * history.clients.length)];
+		const t = history.start + Math.floor(rand() * (history.end - history.start));
+		if (history.ips.some(ip => nearBoundary(history, ip, t))) continue;
+		const result = await trackClient(store, clientMac(client).toUpperCase().replace(/:/g, '-'), { from: t, to: t, at: t }, { now: NOW });
+		const expected = history.ips.filter(ip => holderAt(history, ip, t) === client).map(ip => formatKey(ip)).sort();
+		assert.deepEqual(result.rows.map(r => r.ip).sort(), expected, `client ${client} at ${t}`);
+	}
+	await store.close();
+});
+
+async function smallStore(): Promise<Store> {
+	const store = await tempStore();
+	await store.insertMany('server', ['id', 'name', 'kind'], [[1, 'dhcp-a', 'windows'], [2, 'dhcp-b', 'windows']]);
+	await store.insertMany('client', ['id', 'key', 'mac', 'client_id', 'duid'], [
+		[1, 'mac:00:15:5d:00:00:01', '00:15:5d:00:00:01', null, null],
+		[2, 'duid:00:01:00:01:2a:bb:cc:dd:00:15:5d:00:00:02', '00:15:5d:00:00:02', null, '00:01:00:01:2a:bb:cc:dd:00:15:5d:00:00:02'],
+		[3, 'cid:aa:bb', null, 'aa:bb', null],
+	]);
+	await store.insertMany('host', ['id', 'name', 'name_lc'], [[1, 'PC-001.corp.example', 'pc-001.corp.example'], [2, 'laptop-7', 'laptop-7']]);
+	const v4 = '0a010222';
+	const v6 = '20010db8000000000000000000000010';
+	await store.insertMany(
+		'lease_event',
+		['ts', 'kind', 'family', { name: 'ip', blob: true }, 'server_id', 'client_ref', 'host_ref', 'expires'],
+		[
+			[1000, K.assign, 4, v4, 1, 1, 1, 4600],
+			[1003, K.assign, 4, v4, 2, 1, 1, 4603],
+			[2800, K.renew, 4, v4, 1, 1, 1, 6400],
+			[5000, K.release, 4, v4, 1, 1, 1, null],
+			[6000, K.assign, 4, v4, 1, 3, null, 9600],
+			[1500, K.assign, 6, v6, 1, 2, 2, 90000],
+		],
+	);
+	await insertLogons(store, [
+		{ ts: 1200, kind: 4624, user: 'alice', domain: 'CORP', host: 'PC-001', ip: '10.1.2.34', family: 4, logonId: '0x1' },
+		{ ts: 1250, kind: 4769, user: 'PC-001$', domain: 'CORP', host: null, ip: '10.1.2.34', family: 4 },
+		{ ts: 3000, kind: 4634, user: 'alice', domain: 'CORP', host: null, ip: null, family: null, logonId: '0x1' },
+		{ ts: 1600, kind: 4624, user: 'bob', domain: 'CORP', host: 'LAPTOP-7', ip: null, family: null },
+	]);
+	return store;
+}
+
+test('correlation IP → MAC → host → user, and a missing link said in words', async () => {
+	const store = await smallStore();
+	const all = await trackAddress(store, '10.1.2.34', { from: null, to: null }, { now: NOW });
+	assert.equal(all.rows.length, 2);
+	const [first, second] = all.rows;
+	assert.deepEqual([first.from, first.to, first.end, first.mac, first.host, first.users, first.userVia], [1000, 5000, 'release', '00:15:5d:00:00:01', 'PC-001.corp.example', ['CORP\\alice'], 'ip']);
+	assert.deepEqual(first.servers.sort(), ['dhcp-a', 'dhcp-b']);
+	assert.equal(first.duplicates, 1);
+	assert.deepEqual([second.mac, second.clientId, second.users], [null, 'aa:bb', []]);
+	assert.ok(second.missing.some(m => /carries no MAC/.test(m)));
+	assert.ok(second.missing.some(m => /no logon seen/.test(m)));
+	// At a point after alice logged off, she is no longer named.
+	const later = await trackAddress(store, '10.1.2.34', { from: 4000, to: 4000, at: 4000 }, { now: NOW });
+	assert.deepEqual(later.rows[0].users, []);
+	await store.close();
+});
+
+test('by MAC finds a DUID that embeds it; by host prefix and by user; host-only logons link by name', async () => {
+	const store = await smallStore();
+	const mac = await trackClient(store, '00155d000002', { from: null, to: null }, { now: NOW });
+	assert.deepEqual(mac.rows.map(r => [r.ip, r.host, r.users, r.userVia]), [['2001:db8::10', 'laptop-7', ['CORP\\bob'], 'host']]);
+	const host = await trackHost(store, 'pc-00', { from: null, to: null }, { now: NOW });
+	assert.deepEqual(host.rows.map(r => r.ip), ['10.1.2.34']);
+	assert.ok(host.notes.some(n => /match "pc-00" by prefix/.test(n)));
+	const sub = await trackHost(store, '*corp*', { from: null, to: null }, { now: NOW });
+	assert.equal(sub.subject, 'PC-001.corp.example');
+	const user = await trackUser(store, 'alice', { from: null, to: null }, { now: NOW });
+	assert.deepEqual(user.rows.map(r => [r.ip, r.host, r.mac, r.from, r.to, r.end]), [['10.1.2.34', 'PC-001', '00:15:5d:00:00:01', 1200, 3000, 'logoff']]);
+	const auto = await track(store, { term: 'CORP\\alice', window: { from: null, to: null }, now: NOW });
+	assert.equal(auto.kind, 'user');
+	const computer = await trackUser(store, 'PC-001$', { from: null, to: null }, { now: NOW });
+	assert.equal(computer.rows.length, 0, 'computer accounts are not stored as users');
+	const none = await track(store, { term: 'nobody-here', window: { from: null, to: null }, now: NOW });
+	assert.equal(none.rows.length, 0);
+	await store.close();
+});
