@@ -1,5 +1,79 @@
-// Opens the full-screen TUI (placeholder until the TUI lands: prints where the store is).
-export async function runTui(options: { dbPath: string; actor: string; env: NodeJS.ProcessEnv }): Promise<number> {
-	process.stdout.write(`ipam: the TUI is not built yet; store ${options.dbPath}\n`);
+// Opens the full-screen TUI: alternate screen in and always out (quit, Ctrl-C, SIGTERM, SIGHUP, crash), then the shell.
+import React from 'react';
+import { render } from 'ink';
+import { Store } from '../../store/database.js';
+import { App } from './App.js';
+import { colorsEnabled, setColor } from './theme.js';
+
+const ENTER = '\u001b[?1049h\u001b[H\u001b[2J';
+const LEAVE = '\u001b[?25h\u001b[?1049l';
+
+export interface TuiOptions {
+	dbPath: string;
+	actor: string;
+	env: NodeJS.ProcessEnv;
+	/** First pane (default blocks). */
+	pane?: string;
+}
+
+export async function runTui(options: TuiOptions): Promise<number> {
+	const stdout = process.stdout;
+	if (!stdout.isTTY || !process.stdin.isTTY) {
+		process.stderr.write('ipam: the TUI needs a terminal; use a subcommand (ipam --help) in scripts\n');
+		return 2;
+	}
+	setColor(colorsEnabled(options.env));
+	const store = await Store.open(options.dbPath, { actor: options.actor });
+	const demo = (await store.setting('demo', '0')) === '1';
+
+	let left = false;
+	const leave = () => {
+		if (left) return;
+		left = true;
+		try {
+			if (process.stdin.isTTY) process.stdin.setRawMode(false);
+		} catch {
+			// stdin may already be closed when the SSH link drops
+		}
+		stdout.write(LEAVE);
+	};
+	stdout.write(ENTER);
+	// 'exit' runs last on every path out, including process.exit from elsewhere.
+	process.on('exit', leave);
+
+	const instance = render(<App store={store} storePath={options.dbPath} actor={options.actor} demo={demo} initialPane={options.pane} />, {
+		exitOnCtrlC: false,
+		patchConsole: true,
+		maxFps: 120,
+	});
+
+	const finish = (code: number) => {
+		try {
+			instance.unmount();
+		} catch {
+			// already unmounted
+		}
+		leave();
+		void store.close().catch(() => undefined);
+		process.exit(code);
+	};
+	const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGHUP' ? 129 : signal === 'SIGTERM' ? 143 : 130);
+	process.once('SIGTERM', onSignal);
+	process.once('SIGHUP', onSignal);
+	process.once('SIGINT', onSignal);
+	process.once('uncaughtException', err => {
+		leave();
+		process.stderr.write(`ipam: ${err?.stack ?? String(err)}\n`);
+		process.exit(1);
+	});
+	process.once('unhandledRejection', err => {
+		leave();
+		process.stderr.write(`ipam: ${(err as Error)?.stack ?? String(err)}\n`);
+		process.exit(1);
+	});
+
+	await instance.waitUntilExit();
+	leave();
+	await store.close().catch(() => undefined);
 	return 0;
 }

@@ -1,0 +1,47 @@
+// The leases pane: current DHCP leases with client, host name, state and expiry, in address order.
+import type { PaneSpec } from './pane-spec.js';
+import { addressIn, argumentSpan } from './conditions.js';
+import { singleAddress } from './conditions.js';
+import { age, ipText } from './format.js';
+
+const STATE_COLOR: Record<string, string> = { active: 'green', expired: 'gray', released: 'gray', declined: 'red', offered: 'yellow', reserved: 'cyan' };
+
+export const leasesPane: PaneSpec = {
+	id: 'leases',
+	title: 'Leases',
+	aliases: ['lease', 'l'],
+	source: {
+		select: `l.space_id, l.ip, l.source, l.family, l.server_id, l.range_id, l.state, l.lease_type, l.prefix_len, l.starts, l.ends, l.cltt,
+			l.collected_at, c.mac, c.client_id, c.duid, c.vendor_class, h.name AS hostname, s.name AS server`,
+		from: 'lease l LEFT JOIN client c ON c.id = l.client_ref LEFT JOIN host h ON h.id = l.host_ref LEFT JOIN server s ON s.id = l.server_id',
+		key: ['l.space_id', 'l.ip', 'l.source'],
+	},
+	defaultSort: { column: 'ip', descending: false },
+	columns: [
+		{ key: 'ip', header: 'IP', width: 18, value: r => ipText(r.ip), sortSql: 'l.space_id', sortKeys: ['l.space_id', 'l.ip'] },
+		{ key: 'mac', header: 'MAC / CLIENT', width: 17, value: r => (r.mac ?? r.client_id ?? r.duid ?? '') as string, sortSql: "coalesce(c.mac, c.client_id, c.duid, '')" },
+		{ key: 'hostname', header: 'HOSTNAME', width: 'flex', value: r => (r.hostname as string | null) ?? '', sortSql: "coalesce(h.name_lc, '')" },
+		{ key: 'state', header: 'STATE', width: 8, value: r => r.state as string, color: r => STATE_COLOR[String(r.state)], sortSql: 'l.state' },
+		{ key: 'ends', header: 'EXPIRES', width: 11, value: r => (r.ends as number | null) ?? null, text: r => (r.ends == null ? 'never' : age(r.ends)), sortSql: 'coalesce(l.ends, 9e18)' },
+		{ key: 'server', header: 'SERVER', width: 12, value: r => (r.server as string | null) ?? '', sortSql: "coalesce(s.name, '')" },
+		{ key: 'vendor', header: 'VENDOR CLASS', width: 14, value: r => (r.vendor_class as string | null) ?? '', sortSql: "coalesce(c.vendor_class, '')" },
+	],
+	filter(term) {
+		if (term.kind === 'span') return [addressIn('l.family', 'l.ip', term.span)];
+		if (term.kind === 'mac') return [{ sql: 'l.client_ref IN (SELECT id FROM client WHERE mac = ?)', params: [term.mac] }];
+		if (term.kind === 'mac-prefix') return [{ sql: 'l.client_ref IN (SELECT id FROM client WHERE mac >= ? AND mac < ?)', params: [term.prefix, term.prefix + ';'] }];
+		const t = term.text.toLowerCase();
+		return [{ sql: 'l.host_ref IN (SELECT id FROM host WHERE instr(name_lc, ?) > 0) OR l.state = ?', params: [t, t] }];
+	},
+	argument(arg) {
+		const span = argumentSpan(arg);
+		return span ? { label: arg, where: [addressIn('l.family', 'l.ip', span)] } : null;
+	},
+	drill: r => ({
+		pane: 'events',
+		scope: { label: ipText(r.ip), where: [], term: singleAddress(r) },
+	}),
+	describe: r => ({ kind: 'lease', family: Number(r.family), start: r.ip as Uint8Array, end: r.ip as Uint8Array, row: r }),
+	copyValue: r => ipText(r.ip),
+	trackTerm: r => ipText(r.ip),
+};
