@@ -304,6 +304,12 @@ export function formatSpan(s: Span): string {
 	return `${formatValue(s.family, s.start)}-${formatValue(s.family, s.end)}`;
 }
 
+/** A span as a CIDR when it is exactly one prefix, else as start-end. */
+export function formatSpanCompact(s: Span): string {
+	const prefixes = spanToPrefixes(s);
+	return prefixes.length === 1 ? formatPrefix(prefixes[0]) : formatSpan(s);
+}
+
 /** Number of trailing zero bits of v, capped at `bits`. */
 function trailingZeros(v: bigint, bits: number): number {
 	if (v === 0n) return bits;
@@ -327,22 +333,39 @@ export function spanToPrefixes(s: Span): Prefix[] {
 	return out;
 }
 
+/** Number of bits needed to write v (0 for 0). */
+export function bitLength(v: bigint): number {
+	return v === 0n ? 0 : v.toString(2).length;
+}
+
 /**
  * The shortest prefix length L such that some L-aligned block lies wholly inside the span
  * (so "a free /N fits here" iff L ≤ N). Free-space search indexes gaps by this number.
+ * Constant work per span: split at the highest bit where start and end differ; the left part ends on
+ * that boundary and the right part starts on it, so each part's largest block is its length's top bit.
  */
 export function largestAlignedLength(s: Span): number {
 	const bits = bitsOf(s.family);
-	let best = bits;
-	for (let size = bits; size >= 0; size--) {
-		const block = 1n << BigInt(size);
-		const first = ((s.start + block - 1n) / block) * block;
-		if (first + block - 1n <= s.end && first >= s.start) {
-			best = bits - size;
-			break;
-		}
+	if (s.start === s.end) return bits;
+	const p = bitLength(s.start ^ s.end) - 1;
+	const boundary = (s.end >> BigInt(p)) << BigInt(p);
+	const left = boundary - s.start;
+	const right = s.end - boundary + 1n;
+	const half = 1n << BigInt(p);
+	if (left === half && right === half) return bits - p - 1;
+	return bits - Math.max(bitLength(left), bitLength(right)) + 1;
+}
+
+/** Prefixes covering exactly the span, each split to a nibble boundary (IPv6 reverse-DNS friendly). */
+export function spanToNibblePrefixes(s: Span): Prefix[] {
+	const out: Prefix[] = [];
+	for (const p of spanToPrefixes(s)) {
+		const aligned = Math.ceil(p.length / 4) * 4;
+		const step = 1n << BigInt(bitsOf(s.family) - aligned);
+		const count = 1n << BigInt(aligned - p.length);
+		for (let i = 0n; i < count; i++) out.push({ family: p.family, network: p.network + i * step, length: aligned });
 	}
-	return best;
+	return out;
 }
 
 /** First address ≥ from that is aligned to a /length boundary. */

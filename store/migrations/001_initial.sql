@@ -135,6 +135,8 @@ CREATE TABLE range (
 CREATE INDEX range_span ON range (space_id, family, start, end);
 CREATE INDEX range_subnet ON range (subnet_id);
 CREATE UNIQUE INDEX range_scope ON range (server_id, scope_key) WHERE server_id IS NOT NULL;
+-- MS IPAM's identity of a range not collected from a server: start, end, managed-by service and instance.
+CREATE UNIQUE INDEX range_identity ON range (space_id, family, start, end, managed_by, managed_by_entity) WHERE server_id IS NULL;
 
 -- Static inventory. MS IPAM's identity is (address, managed-by service, service instance) within a
 -- space, so one IP may appear twice: that is a duplicate the conflicts report shows.
@@ -168,6 +170,8 @@ CREATE TABLE address (
 CREATE INDEX address_ip ON address (space_id, family, ip);
 CREATE INDEX address_range ON address (range_id);
 CREATE INDEX address_subnet ON address (subnet_id);
+-- Addresses outside every subnet, for block utilization (a block counts them by range scan).
+CREATE INDEX address_loose ON address (space_id, family, ip) WHERE subnet_id IS NULL;
 CREATE INDEX address_mac ON address (mac) WHERE mac IS NOT NULL;
 CREATE INDEX address_hostname ON address (hostname COLLATE NOCASE) WHERE hostname <> '';
 CREATE INDEX address_expiry ON address (expires_at) WHERE expires_at IS NOT NULL;

@@ -1,0 +1,126 @@
+// Which stored block/subnet/range contains a span: exact indexed lookups for one object, sorted merges for bulk.
+//
+// Blocks and subnets are CIDR prefixes, so the prefixes containing an address are enumerable (33 for
+// IPv4, 129 for IPv6): containment is that many unique-index seeks in one statement, exact even when
+// discovered subnets nest. Bulk writes resolve parents by merging sorted streams instead.
+import type { Store } from './database.js';
+import { bitsOf, keyBuffer, keyHex, prefixMask, type Family, type Span } from '../source/domain/ip.js';
+
+export interface SpanRow {
+	id: number;
+	family: Family;
+	start: Buffer;
+	end: Buffer;
+	prefix_len: number;
+}
+
+/** [keyHex, length] of every prefix of length ≤ maxLen containing `value`, longest first. */
+export function supernetKeys(family: Family, value: bigint, maxLen = bitsOf(family)): [string, number][] {
+	const out: [string, number][] = [];
+	for (let len = maxLen; len >= 0; len--) out.push([keyHex(family, value & prefixMask(family, len)), len]);
+	return out;
+}
+
+/**
+ * Rows of `table` (block | subnet) in the space whose prefix contains the whole span, innermost first.
+ * `strict` leaves out a row equal to the span's own prefix.
+ */
+export async function containingPrefixes<R extends SpanRow = SpanRow>(
+	store: Store,
+	table: 'block' | 'subnet',
+	spaceId: number,
+	span: Span,
+	options: { strict?: boolean; columns?: string } = {},
+): Promise<R[]> {
+	const bits = bitsOf(span.family);
+	// Prefixes containing the whole span are those containing its start that are at least as long as needed.
+	let maxLen = bits;
+	while (maxLen > 0 && (span.start & prefixMask(span.family, maxLen)) + ((1n << BigInt(bits - maxLen)) - 1n) < span.end) maxLen--;
+	const keys = supernetKeys(span.family, span.start, maxLen);
+	const rows = await store.all<R>(
+		`SELECT ${options.columns ?? 't.*'} FROM json_each(?) j
+			JOIN ${table} t ON t.space_id = ? AND t.family = ? AND t.start = unhex(j.value->>0) AND t.prefix_len = j.value->>1
+			ORDER BY t.prefix_len DESC`,
+		[JSON.stringify(keys), spaceId, span.family],
+	);
+	if (!options.strict) return rows;
+	return rows.filter(r => !(r.start.equals(keyBuffer(span.family, span.start)) && r.end.equals(keyBuffer(span.family, span.end))));
+}
+
+export function spanOfRow(row: { family: Family; start: Buffer | Uint8Array; end: Buffer | Uint8Array }): Span {
+	return { family: row.family, start: keyValue(row.start), end: keyValue(row.end) };
+}
+
+export function keyValue(key: Buffer | Uint8Array): bigint {
+	return BigInt(`0x${Buffer.from(key).toString('hex')}`);
+}
+
+export interface Interval {
+	start: bigint;
+	end: bigint;
+}
+
+/**
+ * For items sorted by (start asc, end desc), the smallest container strictly containing each one.
+ * Containers are sorted the same way and nest (blocks, or non-overlapping subnets). One pass each.
+ */
+export function assignContainers<C extends Interval & { id: number }, I extends Interval>(
+	containers: C[],
+	items: I[],
+	options: { strict?: boolean } = {},
+): (C | undefined)[] {
+	const out: (C | undefined)[] = [];
+	const stack: C[] = [];
+	let next = 0;
+	for (const item of items) {
+		while (next < containers.length && containers[next].start <= item.start) {
+			const c = containers[next++];
+			while (stack.length && stack[stack.length - 1].end < c.start) stack.pop();
+			stack.push(c);
+		}
+		while (stack.length && stack[stack.length - 1].end < item.start) stack.pop();
+		let found: C | undefined;
+		for (let i = stack.length - 1; i >= 0; i--) {
+			const c = stack[i];
+			if (c.end < item.end) continue;
+			if (options.strict && c.start === item.start && c.end === item.end) continue;
+			found = c;
+			break;
+		}
+		out.push(found);
+	}
+	return out;
+}
+
+/** Reads a table's spans of one space and family, sorted (start asc, end desc), optionally within an envelope. */
+export async function loadSpans(
+	store: Store,
+	table: 'block' | 'subnet' | 'range',
+	spaceId: number,
+	family: Family,
+): Promise<(Interval & { id: number })[]> {
+	const out: (Interval & { id: number })[] = [];
+	await store.each<{ id: number; start: Buffer; end: Buffer }>(
+		`SELECT id, start, end FROM ${table} WHERE space_id = ? AND family = ? ORDER BY start, end DESC`,
+		[spaceId, family],
+		r => out.push({ id: r.id, start: keyValue(r.start), end: keyValue(r.end) }),
+	);
+	return out;
+}
+
+/** For intervals sorted by start, the first existing one overlapping each item (existing sorted by start). */
+export function firstOverlaps<E extends Interval & { id: number }, I extends Interval>(existing: E[], items: I[]): (E | undefined)[] {
+	const out: (E | undefined)[] = [];
+	let p = 0;
+	let widest: E | undefined; // among existing with start < item.start, the one reaching furthest
+	for (const item of items) {
+		while (p < existing.length && existing[p].start < item.start) {
+			if (!widest || existing[p].end > widest.end) widest = existing[p];
+			p++;
+		}
+		if (widest && widest.end >= item.start) out.push(widest);
+		else if (p < existing.length && existing[p].start <= item.end) out.push(existing[p]);
+		else out.push(undefined);
+	}
+	return out;
+}

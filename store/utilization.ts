@@ -1,0 +1,185 @@
+// Utilization rollup: range, subnet and block used/allocated, computed set-wise (GROUP BY over the
+// indexed range_id / subnet_id columns), incrementally for single changes, with history on change.
+// Definitions: see source/domain/utilization.ts (range = distinct in-use addresses ∪ active/reserved
+// leases ∪ reservations; subnet = the same over the subnet; block = addresses, or /64s for IPv6 blocks
+// shorter than /64, allocated = covered by descendant subnets counted once).
+//
+// Bulk API:
+//   rollupUtilization(tx: Store): Promise<{ ranges: number; subnets: number; blocks: number }>  (rows changed)
+//   refreshUtilization(tx: Store, scope: UtilizationScope): Promise<void>                      (single changes)
+import type { Store } from './database.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../source/domain/utilization.js';
+
+const IN_USE_ADDRESS = `status IN ('in-use', 'reserved')`;
+
+/** Leases and reservations whose address has no in-use address row (those are counted from address). */
+function dhcpOnly(filter: string): string {
+	return `SELECT x.range_id, x.ip FROM (
+			SELECT range_id, space_id, family, ip FROM lease WHERE range_id IS NOT NULL AND state IN ('active', 'reserved') ${filter}
+			UNION SELECT range_id, space_id, family, ip FROM reservation WHERE range_id IS NOT NULL ${filter}) x
+		WHERE NOT EXISTS (SELECT 1 FROM address a WHERE a.space_id = x.space_id AND a.family = x.family AND a.ip = x.ip AND a.${IN_USE_ADDRESS})`;
+}
+
+async function tempTables(tx: Store): Promise<void> {
+	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_count (id INTEGER PRIMARY KEY, used REAL NOT NULL) WITHOUT ROWID;
+		DELETE FROM util_count;`);
+}
+
+/** Writes util_count into `table`.used for rows in scope, with a history row for each change. */
+async function apply(tx: Store, table: 'range' | 'subnet', kind: string, scopeSql: string, params: unknown[], now: number): Promise<number> {
+	await tx.run(
+		`INSERT OR REPLACE INTO utilization_history (object_kind, object_id, ts, size, used)
+			SELECT ?, t.id, ?, t.size, coalesce(u.used, 0) FROM ${table} t LEFT JOIN util_count u ON u.id = t.id
+			WHERE ${scopeSql} AND t.used <> coalesce(u.used, 0)`,
+		[kind, now, ...(params as never[])],
+	);
+	const a = await tx.run(`UPDATE ${table} AS t SET used = u.used FROM util_count u WHERE u.id = t.id AND t.used <> u.used`);
+	const b = await tx.run(`UPDATE ${table} AS t SET used = 0 WHERE ${scopeSql} AND t.used <> 0 AND t.id NOT IN (SELECT id FROM util_count)`, params as never[]);
+	return a.changes + b.changes;
+}
+
+async function rangeCounts(tx: Store, filter: string, params: unknown[]): Promise<void> {
+	await tempTables(tx);
+	await tx.run(
+		`INSERT INTO util_count (id, used) SELECT range_id, sum(n) FROM (
+			SELECT range_id, count(DISTINCT ip) AS n FROM address WHERE range_id IS NOT NULL AND ${IN_USE_ADDRESS} ${filter} GROUP BY range_id
+			UNION ALL
+			SELECT range_id, count(DISTINCT ip) FROM (${dhcpOnly(filter)}) GROUP BY range_id
+		) GROUP BY range_id`,
+		[...params, ...params, ...params] as never[],
+	);
+}
+
+async function subnetCounts(tx: Store, filter: string, params: unknown[]): Promise<void> {
+	await tempTables(tx);
+	const rangeFilter = filter.replace(/subnet_id/g, 'r.subnet_id');
+	await tx.run(
+		`INSERT INTO util_count (id, used) SELECT subnet_id, sum(n) FROM (
+			SELECT subnet_id, count(DISTINCT ip) AS n FROM address WHERE subnet_id IS NOT NULL AND ${IN_USE_ADDRESS} ${filter} GROUP BY subnet_id
+			UNION ALL
+			SELECT r.subnet_id, count(DISTINCT d.ip) FROM (${dhcpOnly('')}) d JOIN range r ON r.id = d.range_id
+				WHERE r.subnet_id IS NOT NULL ${rangeFilter} GROUP BY r.subnet_id
+		) GROUP BY subnet_id`,
+		[...params, ...params] as never[],
+	);
+}
+
+/**
+ * Block figures from their descendant subnets. A subnet nested in another (discovered overlap) adds
+ * no allocation; IPv6 subnets longer than /64 count their /64 once.
+ */
+async function blockFigures(tx: Store, blockIds: number[] | null, now: number): Promise<number> {
+	const scope = blockIds ? `WHERE b.id IN (SELECT value FROM json_each(?))` : '';
+	const params = blockIds ? [JSON.stringify(blockIds)] : [];
+	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_block (id INTEGER PRIMARY KEY, allocated REAL NOT NULL, used REAL NOT NULL) WITHOUT ROWID;
+		DELETE FROM util_block;`);
+	// Descendants by walking child links down from each block; subnets hang off their smallest block.
+	await tx.run(
+		`WITH RECURSIVE down(root, id) AS (
+			SELECT b.id, b.id FROM block b ${scope}
+			UNION ALL SELECT down.root, c.id FROM down JOIN block c ON c.parent_id = down.id),
+		m AS (
+			SELECT s.block_id, s.family, s.start, s.size, s.used, s.prefix_len,
+				coalesce(max(s.end) OVER (PARTITION BY s.space_id, s.family ORDER BY s.start, s.end DESC
+					ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) < s.end, 1) AS top
+			FROM subnet s WHERE s.block_id IN (SELECT id FROM down)),
+		f AS (
+			SELECT down.root AS id,
+				sum(CASE WHEN m.top THEN m.size ELSE 0 END) AS addr,
+				sum(CASE WHEN m.top AND m.prefix_len <= 64 THEN m.size / 18446744073709551616.0 ELSE 0 END)
+					+ count(DISTINCT CASE WHEN m.top AND m.family = 6 AND m.prefix_len > 64 THEN substr(m.start, 1, 8) END) AS n64,
+				sum(m.used) AS used
+			FROM down JOIN m ON m.block_id = down.id GROUP BY down.root)
+		INSERT INTO util_block (id, allocated, used)
+		SELECT b.id,
+			CASE WHEN b.family = 6 AND b.prefix_len < 64 THEN coalesce(f.n64, 0) ELSE coalesce(f.addr, 0) END,
+			CASE WHEN b.family = 6 AND b.prefix_len < 64 THEN coalesce(f.n64, 0) ELSE coalesce(f.used, 0) + (
+				SELECT count(DISTINCT a.ip) FROM address a WHERE a.space_id = b.space_id AND a.family = b.family
+					AND a.ip BETWEEN b.start AND b.end AND a.subnet_id IS NULL AND a.${IN_USE_ADDRESS}) END
+		FROM block b LEFT JOIN f ON f.id = b.id ${scope}`,
+		[...params, ...params],
+	);
+	await tx.run(
+		`INSERT OR REPLACE INTO utilization_history (object_kind, object_id, ts, size, used)
+			SELECT 'block', b.id, ?, b.size, u.used FROM block b JOIN util_block u ON u.id = b.id WHERE b.used <> u.used`,
+		[now],
+	);
+	const r = await tx.run(
+		`UPDATE block AS b SET used = u.used, allocated = u.allocated FROM util_block u WHERE u.id = b.id AND (b.used <> u.used OR b.allocated <> u.allocated)`,
+	);
+	return r.changes;
+}
+
+/** Recomputes every range, subnet and block (set-based); appends history for values that changed. */
+export async function rollupUtilization(tx: Store): Promise<{ ranges: number; subnets: number; blocks: number }> {
+	return tx.transaction(async () => {
+		const now = Math.floor(Date.now() / 1000);
+		await rangeCounts(tx, '', []);
+		const ranges = await apply(tx, 'range', 'range', '1', [], now);
+		await subnetCounts(tx, '', []);
+		const subnets = await apply(tx, 'subnet', 'subnet', '1', [], now);
+		const blocks = await blockFigures(tx, null, now);
+		return { ranges, subnets, blocks };
+	});
+}
+
+export interface UtilizationScope {
+	ranges?: number[];
+	subnets?: number[];
+	/** Every range inside these subnets. */
+	rangesInSubnets?: number[];
+	/** Blocks to recompute (their ancestors follow); blocks of the scope's subnets are added. */
+	blocks?: number[];
+}
+
+/** Incremental update after single-object changes: the named ranges, subnets and their block chains. */
+export async function refreshUtilization(tx: Store, scope: UtilizationScope): Promise<void> {
+	await tx.transaction(async () => {
+		const now = Math.floor(Date.now() / 1000);
+		let ranges = scope.ranges ?? [];
+		if (scope.rangesInSubnets?.length) {
+			const rows = await tx.all<{ id: number }>('SELECT r.id FROM json_each(?) j JOIN range r ON r.subnet_id = j.value', [JSON.stringify(scope.rangesInSubnets)]);
+			ranges = [...ranges, ...rows.map(r => r.id)];
+		}
+		if (ranges.length) {
+			const ids = JSON.stringify([...new Set(ranges)]);
+			await rangeCounts(tx, 'AND range_id IN (SELECT value FROM json_each(?))', [ids]);
+			await apply(tx, 'range', 'range', 't.id IN (SELECT value FROM json_each(?))', [ids], now);
+		}
+		const subnets = [...new Set(scope.subnets ?? [])];
+		if (subnets.length) {
+			const ids = JSON.stringify(subnets);
+			await subnetCounts(tx, 'AND subnet_id IN (SELECT value FROM json_each(?))', [ids]);
+			await apply(tx, 'subnet', 'subnet', 't.id IN (SELECT value FROM json_each(?))', [ids], now);
+		}
+		const seeds = new Set(scope.blocks ?? []);
+		if (subnets.length) {
+			const rows = await tx.all<{ block_id: number }>(
+				'SELECT DISTINCT s.block_id FROM json_each(?) j JOIN subnet s ON s.id = j.value WHERE s.block_id IS NOT NULL',
+				[JSON.stringify(subnets)],
+			);
+			for (const r of rows) seeds.add(r.block_id);
+		}
+		if (seeds.size) await rollupBlocks(tx, [...seeds], now);
+	});
+}
+
+/** Recomputes the given blocks and all their ancestors (all blocks when omitted). */
+export async function rollupBlocks(tx: Store, blockIds?: number[], now = Math.floor(Date.now() / 1000)): Promise<void> {
+	if (!blockIds) {
+		await blockFigures(tx, null, now);
+		return;
+	}
+	const chain = await tx.all<{ id: number }>(
+		`WITH RECURSIVE up(id) AS (SELECT value FROM json_each(?) UNION SELECT b.parent_id FROM up JOIN block b ON b.id = up.id WHERE b.parent_id IS NOT NULL)
+		 SELECT id FROM up`,
+		[JSON.stringify(blockIds)],
+	);
+	await blockFigures(tx, chain.map(c => c.id), now);
+}
+
+export async function thresholds(store: Store): Promise<Thresholds> {
+	const over = Number(await store.setting('utilization.over', String(DEFAULT_THRESHOLDS.over)));
+	const under = Number(await store.setting('utilization.under', String(DEFAULT_THRESHOLDS.under)));
+	return { over: Number.isFinite(over) ? over : DEFAULT_THRESHOLDS.over, under: Number.isFinite(under) ? under : DEFAULT_THRESHOLDS.under };
+}
