@@ -89,6 +89,15 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 		};
 	}, [store, refreshMs, say]);
 
+	useEffect(() => {
+		let alive = true;
+		frame.pane
+			.notes?.(store, frame.scope)
+			.then(notes => alive && notes.length > 0 && say(notes.join(' · ')))
+			.catch(err => alive && say((err as Error).message, true));
+		return () => void (alive = false);
+	}, [store, frame.pane, frame.scope, say]);
+
 	const replaceTop = (change: Partial<Frame>) => setStack(s => [...s.slice(0, -1), { ...s[s.length - 1], ...change }]);
 	const push = (pane: PaneSpec, scope: Scope | null) => {
 		setStack(s => [...s, frameFor(pane, scope)]);

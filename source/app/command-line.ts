@@ -2,8 +2,7 @@
 import { panes, findPane } from '../panes/registry.js';
 import type { PaneSpec, Scope } from '../panes/pane-spec.js';
 import { parseAddress, keyBuffer } from '../domain/ip.js';
-import { parseFilterTerm, type FilterTerm } from '../domain/filter-term.js';
-import { parseTimeSpec, TimeSpecError } from '../domain/time-spec.js';
+import { parseFilterTerm } from '../domain/filter-term.js';
 
 export type CommandResult =
 	| { kind: 'pane'; pane: PaneSpec; scope: Scope | null }
@@ -12,7 +11,7 @@ export type CommandResult =
 	| { kind: 'help' }
 	| { kind: 'error'; message: string };
 
-const VERBS = ['ip', 'mac', 'track', 'quit', 'q', 'help'];
+const VERBS = ['ip', 'mac', 'quit', 'q', 'help'];
 
 export function commandNames(): string[] {
 	return [...panes.flatMap(p => [p.id]), ...VERBS];
@@ -34,29 +33,7 @@ export function suggestions(text: string): string[] {
 	return commandNames().filter(n => n.startsWith(text.toLowerCase()) && n !== text);
 }
 
-/** "10.1.2.34@yesterday 14:23" → the events pane narrowed to that address, starting at that moment. */
-function track(arg: string, now: Date): CommandResult {
-	const at = arg.indexOf('@');
-	const what = (at >= 0 ? arg.slice(0, at) : arg).trim();
-	if (!what) return { kind: 'error', message: 'track what? e.g. :track 10.1.2.34@yesterday 14:23' };
-	const term: FilterTerm = parseFilterTerm(what);
-	let anchor: number[] | undefined;
-	let label = what;
-	if (at >= 0) {
-		try {
-			const ts = parseTimeSpec(arg.slice(at + 1), now);
-			// Events sort newest first on (ts, source, id): start just after the moment so it is on top.
-			anchor = [ts, 99, Number.MAX_SAFE_INTEGER];
-			label = `${what} @ ${arg.slice(at + 1).trim()}`;
-		} catch (err) {
-			if (err instanceof TimeSpecError) return { kind: 'error', message: err.message };
-			throw err;
-		}
-	}
-	return { kind: 'pane', pane: findPane('events')!, scope: { label: `track ${label}`, where: [], term, anchor } };
-}
-
-export function runCommandLine(input: string, now = new Date()): CommandResult {
+export function runCommandLine(input: string): CommandResult {
 	const text = input.trim().replace(/^:/, '');
 	const space = text.indexOf(' ');
 	const verb = (space < 0 ? text : text.slice(0, space)).toLowerCase();
@@ -77,7 +54,6 @@ export function runCommandLine(input: string, now = new Date()): CommandResult {
 		if (term.kind !== 'mac' && term.kind !== 'mac-prefix') return { kind: 'error', message: `"${arg}" is not a MAC address (any notation: aa:bb:…, aa-bb-…, aabb.ccdd.eeff)` };
 		return { kind: 'pane', pane: findPane('events')!, scope: { label: `mac ${term.kind === 'mac' ? term.mac : term.prefix}`, where: [], term } };
 	}
-	if (verb === 'track') return track(arg, now);
 	const pane = findPane(verb);
 	if (!pane) return { kind: 'error', message: `no pane or command "${verb}"; try ${commandNames().join(', ')}` };
 	if (!arg) return { kind: 'pane', pane, scope: null };

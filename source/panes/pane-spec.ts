@@ -21,6 +21,8 @@ export interface Scope {
 	term?: FilterTerm;
 	/** Start the pane at this sort key instead of its first row (tracking "at 14:23 yesterday"). */
 	anchor?: Param[];
+	/** A tracking question (`:track 10.1.2.34@yesterday 14:23`) the tracking pane answers. */
+	track?: { term: string; at?: string };
 }
 
 /** A drill-down target: another pane, narrowed to the selected row. */
@@ -76,6 +78,8 @@ export interface PaneSpec {
 	copyValue?(row: Row): string;
 	trackTerm?(row: Row): string | null;
 	keys?: PaneKey[];
+	/** Remarks about the pane's content to show in the status line (what tracking could not link). */
+	notes?(store: Store, scope: Scope | null): Promise<string[]>;
 	/** Which form creates a row of this pane ('block', 'subnet' …), when it can be edited. */
 	form?: string;
 }

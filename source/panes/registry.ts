@@ -7,8 +7,9 @@ import { rangesPane } from './ranges.js';
 import { addressesPane } from './addresses.js';
 import { leasesPane } from './leases.js';
 import { eventsPane } from './events.js';
+import { trackPane } from './track.js';
 
-export const panes: PaneSpec[] = [serversPane, blocksPane, subnetsPane, rangesPane, addressesPane, leasesPane, eventsPane];
+export const panes: PaneSpec[] = [serversPane, blocksPane, subnetsPane, rangesPane, addressesPane, leasesPane, eventsPane, trackPane];
 
 export function findPane(name: string): PaneSpec | undefined {
 	const n = name.toLowerCase();
