@@ -1,0 +1,206 @@
+// Turns one CSV record into a validated import row through a resolved header, reporting the first bad cell by its column.
+import type { CsvRecord } from './csv.js';
+import { unguardCell } from './csv.js';
+import type { Address, Span } from '../domain/ip.js';
+import type { BlockImport, CellProblem, Field, ImportRow, ObjectKind, ResolvedHeader } from './ipam-rows.js';
+import {
+	CellError,
+	addressAssignment,
+	addressCell,
+	addressStatus,
+	checkInNetwork,
+	prefixBoundNote,
+	clientIdCell,
+	customValues,
+	dateCell,
+	integerCell,
+	macCell,
+	managedByService,
+	prefixCell,
+	rangeAssignment,
+	tagList,
+	vlanCell,
+} from './ipam-values.js';
+
+export interface MappingOptions {
+	/** Space for rows without an address-space column (default: the store's default space). */
+	space?: string;
+	/** Inventory mode: the owner every row must have (and gets when the file has no such column). */
+	managedBy?: string;
+	serviceInstance?: string;
+}
+
+const TEXT_FIELDS = new Set<Field>(['name', 'description', 'rir', 'hostname', 'owner', 'assetTag', 'serialNumber', 'deviceType']);
+
+export class RowMapper {
+	readonly kind: ObjectKind;
+	private readonly index: Map<Field, number>;
+	private fields: string[] = [];
+	private adjusted: Record<string, string> | null = null;
+
+	constructor(
+		private readonly header: ResolvedHeader,
+		private readonly options: MappingOptions = {},
+	) {
+		this.kind = header.kind;
+		this.index = header.fields;
+	}
+
+	has(field: Field): boolean {
+		return this.index.has(field);
+	}
+
+	/** The raw text of a field's cell; undefined when the file has no such column. */
+	private raw(field: Field): string | undefined {
+		if (this.adjusted) return this.adjusted[field];
+		const i = this.index.get(field);
+		if (i === undefined) return undefined;
+		const v = this.fields[i] ?? '';
+		const t = this.header.dialect.translate?.(this.kind, field, v);
+		return t ?? v;
+	}
+
+	column(field: Field): string {
+		const i = this.index.get(field);
+		return i === undefined ? field : this.header.header[i];
+	}
+
+	map(record: CsvRecord): ImportRow | CellProblem {
+		this.fields = record.fields;
+		this.adjusted = null;
+		if (this.header.dialect.adjust) {
+			const cells: Record<string, string> = {};
+			for (const f of this.index.keys()) cells[f] = this.raw(f)!;
+			this.header.dialect.adjust(this.kind, cells);
+			this.adjusted = cells;
+		}
+		let field: Field | 'custom' = 'ip';
+		let customColumn = '';
+		// Each step names the field it reads, so a CellError is reported against that column.
+		const cell = (f: Field): string | undefined => {
+			field = f;
+			const v = this.raw(f);
+			return v === undefined ? undefined : TEXT_FIELDS.has(f) ? unguardCell(v) : v;
+		};
+		try {
+			const row = this.build(record.line, cell);
+			if (this.header.custom.length > 0) {
+				field = 'custom';
+				for (const { field: def, index } of this.header.custom) {
+					customColumn = this.header.header[index];
+					const v = record.fields[index] ?? '';
+					if (v === '') continue;
+					row.custom ??= new Map();
+					row.custom.set(def.name, customValues(def, unguardCell(v)));
+				}
+			}
+			return row;
+		} catch (err) {
+			if (err instanceof CellError) {
+				return { column: field === 'custom' ? customColumn : this.column(field as Field), reason: err.message };
+			}
+			throw err;
+		}
+	}
+
+	private build(line: number, cell: (f: Field) => string | undefined): ImportRow {
+		const opt = <T>(f: Field, parse: (v: string) => T): T | undefined => {
+			const v = cell(f);
+			return v === undefined || v === '' ? undefined : parse(v);
+		};
+		const nullable = <T>(f: Field, parse: (v: string) => T): T | null | undefined => {
+			const v = cell(f);
+			return v === undefined ? undefined : v === '' ? null : parse(v);
+		};
+		const required = (f: Field): string => {
+			const v = cell(f);
+			if (v === undefined || v === '') throw new CellError('is empty; a value is required');
+			return v;
+		};
+		const base = {
+			line,
+			space: opt('space', v => v) ?? this.options.space,
+			tags: opt('tags', tagList),
+		};
+		switch (this.kind) {
+			case 'block': {
+				const prefix = prefixCell(required('prefix'));
+				// Microsoft's own block example gives an end that is not its /14's; keep the row, say so.
+				const notes: CellProblem[] = [];
+				for (const which of ['start', 'end'] as const) {
+					const a = opt(which, v => addressCell(v));
+					const note = a && prefixBoundNote(prefix, which, a);
+					if (note) notes.push({ column: this.column(which), reason: note });
+				}
+				const row: BlockImport = { kind: 'block', ...base, prefix, name: cell('name'), description: cell('description'), rir: cell('rir') };
+				if (notes.length > 0) row.notes = notes;
+				return row;
+			}
+			case 'subnet': {
+				const mask = this.has('mask') ? cell('mask') : undefined;
+				const prefix = prefixCell(required('prefix'), mask);
+				return { kind: 'subnet', ...base, prefix, name: cell('name'), description: cell('description'), vlan: nullable('vlan', vlanCell) };
+			}
+			case 'range': {
+				const start = addressCell(required('start'), true);
+				const end = addressCell(required('end'), true);
+				const span = rangeSpan(start, end);
+				const network = opt('network', v => prefixCell(v));
+				// `cell` has just read the network column, so the error is reported against it.
+				if (network && !checkInNetwork(network, span)) throw new CellError('the range does not lie inside this network');
+				return {
+					kind: 'range',
+					...base,
+					span,
+					name: cell('name'),
+					description: cell('description'),
+					managedBy: this.owner('managedBy', cell, 'IPAM'),
+					managedByEntity: this.owner('serviceInstance', cell, ''),
+					assignmentType: opt('assignmentType', rangeAssignment),
+				};
+			}
+			case 'address': {
+				const ip = addressCell(required('ip'), true);
+				return {
+					kind: 'address',
+					...base,
+					ip,
+					managedBy: this.owner('managedBy', cell, 'IPAM')!,
+					managedByEntity: this.owner('serviceInstance', cell, '')!,
+					hostname: cell('hostname'),
+					description: cell('description'),
+					mac: nullable('mac', macCell),
+					clientId: nullable('clientId', clientIdCell),
+					duid: nullable('duid', clientIdCell),
+					iaid: nullable('iaid', v => integerCell(v, 0, 0xffffffff)),
+					assignmentType: opt('assignmentType', addressAssignment),
+					status: opt('status', addressStatus),
+					deviceType: cell('deviceType'),
+					owner: cell('owner'),
+					assetTag: cell('assetTag'),
+					serialNumber: cell('serialNumber'),
+					assignedAt: nullable('assignedAt', dateCell),
+					expiresAt: nullable('expiresAt', dateCell),
+				};
+			}
+		}
+	}
+
+	/** Managed-by service / service instance: the cell, else the inventory option, else the default; inventory rows must match. */
+	private owner(f: 'managedBy' | 'serviceInstance', cell: (f: Field) => string | undefined, fallback: string): string {
+		const forced = f === 'managedBy' ? this.options.managedBy : this.options.serviceInstance;
+		const v = cell(f);
+		const given = v === undefined || v === '' ? undefined : f === 'managedBy' ? managedByService(v) : v.trim();
+		const wanted = forced === undefined ? undefined : f === 'managedBy' ? managedByService(forced) : forced;
+		if (given !== undefined && wanted !== undefined && given.toLowerCase() !== wanted.toLowerCase()) {
+			throw new CellError(`"${given}" differs from the inventory's ${f === 'managedBy' ? '--managed-by' : '--service-instance'} "${wanted}"`);
+		}
+		return given ?? wanted ?? fallback;
+	}
+}
+
+function rangeSpan(start: Address, end: Address): Span {
+	if (start.family !== end.family) throw new CellError(`the range mixes IPv${start.family} and IPv${end.family}`);
+	if (start.value > end.value) throw new CellError('the end address is before the start address (reversed range)');
+	return { family: start.family, start: start.value, end: end.value };
+}

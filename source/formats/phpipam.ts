@@ -1,0 +1,49 @@
+// phpIPAM's subnet and IP address exports (XLS saved as CSV) and its import template field names.
+import type { Dialect, Field, ObjectKind } from './ipam-rows.js';
+
+export const phpipam: Dialect = {
+	name: 'phpipam',
+	title: 'phpIPAM',
+	kinds: {
+		subnet: {
+			fields: {
+				prefix: ['Subnet'],
+				mask: ['Mask'],
+				// phpIPAM has no subnet name: its description is what the UI shows as one.
+				description: ['Description'],
+				vlan: ['VLAN'],
+				space: ['VRF'],
+			},
+			required: [['prefix']],
+			ignored: ['Section', 'VLAN Domain', 'domain', 'Master Subnet', 'Requests', 'Host check', 'Discover', 'Customer', 'Device', 'Location', 'isFolder', 'Is folder', 'Show name', 'showName', 'scanAgent', 'Permissions'],
+		},
+		address: {
+			fields: {
+				ip: ['IP Address', 'ip_addr'],
+				hostname: ['Hostname', 'dns_name'],
+				description: ['Description'],
+				space: ['VRF'],
+				mac: ['MAC'],
+				owner: ['Owner'],
+				// The tag (Used, Offline, Reserved, DHCP) is phpIPAM's address state.
+				status: ['Tag', 'State', 'IP state'],
+			},
+			required: [['ip']],
+			ignored: ['Section', 'Subnet', 'Device', 'Port', 'Note', 'Gateway', 'is_gateway', 'Location', 'Customer', 'FW Object', 'firewallAddressObject', 'Last seen', 'lastSeen', 'PTR', 'exclude ping', 'excludePing'],
+		},
+	},
+	translate(kind: ObjectKind, field: Field, value: string) {
+		if (field === 'space' && value.trim().toLowerCase() === 'default') return 'Default';
+		return undefined;
+	},
+	adjust(kind: ObjectKind, cells: Record<string, string>) {
+		if (kind === 'subnet' && cells.description !== undefined) {
+			cells.name = cells.description;
+			return;
+		}
+		if (kind === 'address' && cells.status !== undefined && cells.status.trim().toLowerCase() === 'dhcp') {
+			cells.status = 'in-use';
+			cells.assignmentType = 'dynamic';
+		}
+	},
+};
