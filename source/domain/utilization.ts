@@ -52,3 +52,11 @@ export function formatPercent(used: number, size: number): string {
 	if (p > 0 && p < 0.1) return '<0.1%';
 	return `${p.toFixed(1)}%`;
 }
+
+/** A count for display: exact below a billion, else as a power of two ("2^64") or in exponent form. */
+export function formatCount(n: number): string {
+	if (n < 1e9) return String(Math.round(n));
+	const log = Math.log2(n);
+	if (Number.isInteger(log)) return `2^${log}`;
+	return n.toExponential(2);
+}
