@@ -9,6 +9,10 @@ export interface CommandEntry {
 
 export const commands: CommandEntry[] = [
 	{ name: 'version', summary: 'print the version and the store schema', load: async () => (await import('./version.js')).versionCommand },
+	{ name: 'track', summary: 'who had an IP, MAC, host or user, and when', load: async () => (await import('./track.js')).trackCommand },
+	{ name: 'events', summary: 'list lease, logon, config-change and audit events', load: async () => (await import('./events.js')).eventsCommand },
+	{ name: 'logons', summary: 'import logon records (CSV / JSON lines) for user tracking', load: async () => (await import('./logons.js')).logonsCommand },
+	{ name: 'retention', summary: 'show or set how long event history is kept; purge now', load: async () => (await import('./retention.js')).retentionCommand },
 ];
 
 export function findCommand(name: string): CommandEntry | undefined {

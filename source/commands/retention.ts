@@ -1,0 +1,71 @@
+// `ipam retention show|set DAYS|purge [--dry-run]`: how long lease, logon and config events are kept, and the purge.
+import type { Command } from './command.js';
+import { parseOptions, withStore } from './command.js';
+import { CommandError, EXIT } from './exit.js';
+import { purgeCandidates, purgeExpired, retentionDays, RetentionError, setRetentionDays } from '../../store/retention.js';
+import { formatTime } from '../domain/time.js';
+
+const usage = `Usage: ipam retention show [--json]
+       ipam retention set DAYS
+       ipam retention purge [--dry-run] [--json]
+
+Lease, logon and configuration-change events older than the retention period (default 1095 days, three years)
+are deleted by the background 'purge' task, in small batches; \`purge\` runs it now.`;
+
+export const retentionCommand: Command = {
+	name: 'retention',
+	summary: 'show or set how long event history is kept; purge now',
+	async run(ctx) {
+		const { values, positionals } = parseOptions(ctx.args, { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, usage);
+		if (values.help) {
+			ctx.stdout.write(usage + '\n');
+			return EXIT.ok;
+		}
+		const [verb, arg] = positionals;
+		const now = Math.floor(Date.now() / 1000);
+		if (verb === 'show' || verb === undefined) {
+			return withStore(ctx, async store => {
+				const days = await retentionDays(store);
+				const counts = await store.get<{ lease: number; logon: number; config: number; oldest: number | null }>(
+					`SELECT (SELECT count(*) FROM lease_event) AS lease, (SELECT count(*) FROM logon_event) AS logon,
+					        (SELECT count(*) FROM config_event) AS config, (SELECT min(ts) FROM lease_event) AS oldest`,
+				);
+				const info = { days, cutoff: now - days * 86400, events: counts };
+				ctx.stdout.write(
+					values.json
+						? JSON.stringify(info) + '\n'
+						: `retention: ${days} days (events before ${formatTime(info.cutoff)} are purged)\n` +
+								`stored: ${counts?.lease ?? 0} lease, ${counts?.logon ?? 0} logon, ${counts?.config ?? 0} config events` +
+								(counts?.oldest ? `; oldest lease event ${formatTime(counts.oldest)}` : '') + '\n',
+				);
+				return EXIT.ok;
+			}, { readonly: true });
+		}
+		if (verb === 'set') {
+			if (!arg) throw new CommandError(usage, EXIT.usage);
+			return withStore(ctx, async store => {
+				try {
+					const days = await setRetentionDays(store, arg);
+					ctx.stdout.write(`retention set to ${days} days\n`);
+					return EXIT.ok;
+				} catch (err) {
+					if (err instanceof RetentionError) throw new CommandError(err.message, EXIT.invalid);
+					throw err;
+				}
+			});
+		}
+		if (verb === 'purge') {
+			return withStore(ctx, async store => {
+				const result = values['dry-run'] ? await purgeCandidates(store, now) : await purgeExpired(store, now);
+				const d = result.deleted;
+				ctx.stdout.write(
+					values.json
+						? JSON.stringify({ dryRun: !!values['dry-run'], cutoff: result.cutoff, ...d }) + '\n'
+						: `${values['dry-run'] ? 'would delete' : 'deleted'} ${d.lease_event} lease, ${d.logon_event} logon, ${d.config_event} config events before ${formatTime(result.cutoff)}\n`,
+				);
+				return EXIT.ok;
+			});
+		}
+		throw new CommandError(`unknown retention action "${verb}"\n\n${usage}`, EXIT.usage);
+	},
+};
