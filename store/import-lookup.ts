@@ -1,0 +1,147 @@
+// What an import needs from the store besides the address-space writers: stored rows by import identity,
+// an owner's rows for inventory sync, batched deletes, and bulk custom-field values and tags.
+import type { Store } from './database.js';
+import { auditMany, type ChangeOptions } from './audit.js';
+
+export type ImportKind = 'block' | 'subnet' | 'range' | 'address';
+
+/**
+ * The identity columns of each kind, in the order identity tuples list them. Blocks and subnets are
+ * one prefix per space; ranges and addresses also carry their owner (managed-by service + instance).
+ */
+const IDENTITY: Record<ImportKind, { table: string; columns: string[]; blob: string[] }> = {
+	block: { table: 'block', columns: ['space_id', 'family', 'start', 'prefix_len'], blob: ['start'] },
+	subnet: { table: 'subnet', columns: ['space_id', 'family', 'start', 'prefix_len'], blob: ['start'] },
+	range: { table: 'range', columns: ['space_id', 'family', 'start', 'end', 'managed_by', 'managed_by_entity'], blob: ['start', 'end'] },
+	address: { table: 'address', columns: ['space_id', 'ip', 'managed_by', 'managed_by_entity'], blob: ['ip'] },
+};
+
+const CHUNK = 5_000;
+
+/**
+ * Stored rows matching identity tuples (blob members as hex), each returned with `_i`, the index of
+ * its tuple. One indexed join per chunk through json_each, never one query per row; read-only.
+ */
+export async function rowsByIdentity<Row>(store: Store, kind: ImportKind, tuples: unknown[][]): Promise<(Row & { _i: number })[]> {
+	const { table, columns, blob } = IDENTITY[kind];
+	const on = columns.map((c, i) => `t.${c} = ${blob.includes(c) ? `unhex(j.value->>${i + 1})` : `j.value->>${i + 1}`}`).join(' AND ');
+	const sql = `SELECT j.value->>0 AS _i, t.* FROM json_each(?) j JOIN ${table} t ON ${on}`;
+	const out: (Row & { _i: number })[] = [];
+	for (let i = 0; i < tuples.length; i += CHUNK) {
+		const chunk = tuples.slice(i, i + CHUNK).map((t, k) => [i + k, ...t]);
+		out.push(...(await store.all<Row & { _i: number }>(sql, [JSON.stringify(chunk)])));
+	}
+	return out;
+}
+
+/** Ids of stored rows by identity tuple, -1 where none (after a write, to attach custom values and tags). */
+export async function idsByIdentity(store: Store, kind: ImportKind, tuples: unknown[][]): Promise<number[]> {
+	const ids = tuples.map(() => -1);
+	for (const r of await rowsByIdentity<{ id: number }>(store, kind, tuples)) ids[Number(r._i)] = r.id;
+	return ids;
+}
+
+/** Every stored row of one owner (inventory sync), streamed. */
+export async function eachOwnedRow<Row>(
+	store: Store,
+	kind: 'range' | 'address',
+	owner: { managedBy: string; managedByEntity: string; spaceId?: number },
+	onRow: (row: Row) => void,
+): Promise<number> {
+	const params: (string | number)[] = [owner.managedBy, owner.managedByEntity];
+	let where = 'managed_by = ? COLLATE NOCASE AND managed_by_entity = ? COLLATE NOCASE';
+	if (owner.spaceId !== undefined) {
+		where += ' AND space_id = ?';
+		params.push(owner.spaceId);
+	}
+	// Collected DHCP scopes belong to their server, never to an inventory file.
+	if (kind === 'range') where += ' AND server_id IS NULL';
+	return store.each<Row>(`SELECT * FROM ${kind} WHERE ${where}`, params, onRow);
+}
+
+/** Deletes rows by id in batches, with one audit entry per row (before image), in the caller's transaction. */
+export async function deleteRows(tx: Store, kind: ImportKind, rows: { id: number; summary: string; before: unknown }[], options: ChangeOptions = {}): Promise<number> {
+	let deleted = 0;
+	await tx.transaction(async () => {
+		for (let i = 0; i < rows.length; i += CHUNK) {
+			const chunk = rows.slice(i, i + CHUNK);
+			const ids = JSON.stringify(chunk.map(r => r.id));
+			await tx.run(`DELETE FROM custom_field_value WHERE object_kind = ? AND object_id IN (SELECT value FROM json_each(?))`, [kind, ids]);
+			await tx.run(`DELETE FROM object_tag WHERE object_kind = ? AND object_id IN (SELECT value FROM json_each(?))`, [kind, ids]);
+			deleted += (await tx.run(`DELETE FROM ${IDENTITY[kind].table} WHERE id IN (SELECT value FROM json_each(?))`, [ids])).changes;
+			await auditMany(tx, chunk.map(r => ({ action: 'delete' as const, kind, id: r.id, summary: r.summary, before: r.before })), options);
+		}
+	});
+	return deleted;
+}
+
+/**
+ * Replaces the values of the given custom fields on many objects: for each (object, field) pair in
+ * `values`, stored values of that field are dropped and the new ones written. Batched.
+ */
+export async function replaceFieldValues(tx: Store, kind: ImportKind, values: { objectId: number; fieldId: number; values: string[] }[]): Promise<void> {
+	if (values.length === 0) return;
+	await tx.transaction(async () => {
+		for (let i = 0; i < values.length; i += CHUNK) {
+			const chunk = values.slice(i, i + CHUNK);
+			await tx.run(
+				`DELETE FROM custom_field_value WHERE object_kind = ? AND (object_id, field_id) IN (SELECT value->>0, value->>1 FROM json_each(?))`,
+				[kind, JSON.stringify(chunk.map(v => [v.objectId, v.fieldId]))],
+			);
+			const rows = chunk.flatMap(v => v.values.map(value => [kind, v.objectId, v.fieldId, value]));
+			await tx.insertMany('custom_field_value', ['object_kind', 'object_id', 'field_id', 'value'], rows, { conflict: 'ignore' });
+		}
+	});
+}
+
+/** Sets the tags of many objects to exactly the given names; unknown tag names are created. */
+export async function replaceTags(tx: Store, kind: ImportKind, tags: { objectId: number; names: string[] }[]): Promise<void> {
+	if (tags.length === 0) return;
+	await tx.transaction(async () => {
+		const names = [...new Set(tags.flatMap(t => t.names))];
+		await tx.insertMany('tag', ['name'], names.map(n => [n]), { conflict: 'ignore' });
+		const ids = new Map<string, number>();
+		await tx.each<{ id: number; name: string }>('SELECT id, name FROM tag WHERE name IN (SELECT value FROM json_each(?))', [JSON.stringify(names)], r =>
+			ids.set(r.name.toLowerCase(), r.id),
+		);
+		for (let i = 0; i < tags.length; i += CHUNK) {
+			const chunk = tags.slice(i, i + CHUNK);
+			await tx.run(`DELETE FROM object_tag WHERE object_kind = ? AND object_id IN (SELECT value FROM json_each(?))`, [kind, JSON.stringify(chunk.map(t => t.objectId))]);
+			const rows = chunk.flatMap(t => t.names.map(n => [kind, t.objectId, ids.get(n.toLowerCase())]));
+			await tx.insertMany('object_tag', ['object_kind', 'object_id', 'tag_id'], rows, { conflict: 'ignore' });
+		}
+	});
+}
+
+/** Custom-field values and tags of many objects (exports), keyed by object id. */
+export async function annotationsOf(
+	store: Store,
+	kind: ImportKind,
+	ids: number[],
+): Promise<{ fields: Map<number, Map<string, string[]>>; tags: Map<number, string[]> }> {
+	const fields = new Map<number, Map<string, string[]>>();
+	const tags = new Map<number, string[]>();
+	if (ids.length === 0) return { fields, tags };
+	const list = JSON.stringify(ids);
+	await store.each<{ object_id: number; name: string; value: string }>(
+		`SELECT v.object_id, f.name, v.value FROM custom_field_value v JOIN custom_field f ON f.id = v.field_id
+			WHERE v.object_kind = ? AND v.object_id IN (SELECT value FROM json_each(?)) ORDER BY v.object_id, f.name, v.value`,
+		[kind, list],
+		r => {
+			if (!fields.has(r.object_id)) fields.set(r.object_id, new Map());
+			const m = fields.get(r.object_id)!;
+			if (!m.has(r.name)) m.set(r.name, []);
+			m.get(r.name)!.push(r.value);
+		},
+	);
+	await store.each<{ object_id: number; name: string }>(
+		`SELECT o.object_id, t.name FROM object_tag o JOIN tag t ON t.id = o.tag_id
+			WHERE o.object_kind = ? AND o.object_id IN (SELECT value FROM json_each(?)) ORDER BY o.object_id, t.name`,
+		[kind, list],
+		r => {
+			if (!tags.has(r.object_id)) tags.set(r.object_id, []);
+			tags.get(r.object_id)!.push(r.name);
+		},
+	);
+	return { fields, tags };
+}
