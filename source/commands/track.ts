@@ -105,8 +105,8 @@ function answer(r: TrackResult): string {
 }
 
 function readable(r: TrackResult): string {
-	const head = `${r.kind} ${r.subject || r.term} — ${describeWindow(r.window)}: ${r.rows.length} ${r.kind === 'user' ? 'session' : 'holding'}${r.rows.length === 1 ? '' : 's'}\n`;
-	let out = sanitize(head) + '\n';
+	const head = `${r.kind} ${r.subject || r.term} — ${describeWindow(r.window)}: ${r.rows.length} ${r.kind === 'user' ? 'session' : 'holding'}${r.rows.length === 1 ? '' : 's'}`;
+	let out = sanitize(head) + '\n\n';
 	if (r.rows.length > 0) out += answer(r).replace(/[^\n]+/g, line => sanitize(line)) + renderRows(r.rows, trackColumns, 'table');
 	const missing = r.rows.flatMap(row => row.missing.map(m => `  ${row.ip || row.host || ''} ${formatTime(row.from)}: ${m}`));
 	if (missing.length > 0) out += '\nNot linked:\n' + missing.map(sanitize).join('\n') + '\n';
