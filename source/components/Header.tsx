@@ -26,14 +26,14 @@ export function Header({ storePath, actor, demo, servers, width, now }: { storeP
 				<Text bold>{sanitize(actor)}</Text>
 			</Text>
 			<Text wrap="truncate">
-				{servers.length === 0 ? <Text dimColor>no servers yet (ipam server add …)</Text> : null}
+				{servers.length === 0 ? <Text dimColor>no servers yet (ipam server add …)</Text> : <Text dimColor>collected </Text>}
 				{servers.map((s, i) => {
 					const stale = isStale(s as unknown as Record<string, unknown> & { _k: [] }, now);
 					return (
 						<Text key={s.id}>
 							{i > 0 ? ' · ' : ''}
 							{sanitize(s.name)}{' '}
-							<Text color={paint(stale ? 'red' : 'green')}>{s.collected_at == null ? 'never collected' : `collected ${age(s.collected_at, now)}`}</Text>
+							<Text color={paint(stale ? 'red' : 'green')}>{s.collected_at == null ? 'never' : age(s.collected_at, now)}</Text>
 							{stale ? <Text bold inverse color={paint('red')}>{s.status === 'down' ? ' DOWN ' : ' STALE '}</Text> : null}
 						</Text>
 					);
