@@ -1,0 +1,196 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Store } from '../../store/database.js';
+import { addServer } from '../../store/servers.js';
+import { ingestBatch } from '../../store/ingest.js';
+import { leaseEventKindName, type LeaseRecord } from '../../source/domain/dhcp.js';
+import { formatKey } from '../../source/domain/ip.js';
+
+async function fresh(): Promise<Store> {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-ingest-'));
+	return Store.open(path.join(dir, 'ipam.db'));
+}
+
+interface Ev {
+	ts: number;
+	kind: string;
+	ip: string;
+	mac: string | null;
+	server: number | null;
+}
+
+async function events(store: Store): Promise<Ev[]> {
+	const rows = await store.all<{ ts: number; kind: number; ip: Buffer; mac: string | null; server_id: number | null }>(
+		'SELECT e.ts, e.kind, e.ip, c.mac, e.server_id FROM lease_event e LEFT JOIN client c ON c.id = e.client_ref ORDER BY e.ts, e.kind, e.ip',
+	);
+	return rows.map(r => ({ ts: r.ts, kind: leaseEventKindName(r.kind), ip: formatKey(r.ip), mac: r.mac, server: r.server_id }));
+}
+
+const lease = (ip: string, mac: string, starts: number, ends: number, extra: Partial<LeaseRecord> = {}): LeaseRecord => ({
+	family: 4,
+	ip,
+	mac,
+	state: 'active',
+	starts,
+	ends,
+	cltt: starts,
+	hostname: `host-${mac.slice(-2)}`,
+	...extra,
+});
+
+const A = 'aa:00:00:00:00:01';
+const B = 'aa:00:00:00:00:02';
+
+test('the first collection assigns every active lease; a second identical one writes nothing', async () => {
+	const store = await fresh();
+	const s = await addServer(store, { name: 'dhcp1', kind: 'dhcpd', endpoint: { leaseFile: '/x' } });
+	const set = [lease('10.0.0.10', A, 1000, 5000), lease('10.0.0.11', B, 1100, 5100)];
+	const r1 = await ingestBatch(store, s.id, { leases: set }, 2000);
+	assert.equal(r1.leases, 2);
+	assert.deepEqual(
+		(await events(store)).map(e => [e.kind, e.ip, e.mac, e.ts]),
+		[
+			['assign', '10.0.0.10', A, 1000],
+			['assign', '10.0.0.11', B, 1100],
+		],
+	);
+	const r2 = await ingestBatch(store, s.id, { leases: set }, 2100);
+	assert.equal(r2.leaseEvents, 0);
+	assert.equal((await events(store)).length, 2);
+	const row = await store.get<{ state: string; hostname: string }>(
+		`SELECT l.state, h.name AS hostname FROM lease l JOIN host h ON h.id = l.host_ref WHERE l.ip = x'0a00000a'`,
+	);
+	assert.deepEqual(row, { state: 'active', hostname: 'host-01' });
+	await store.close();
+});
+
+test('renew, release, expire, decline and a change of client are told apart', async () => {
+	const store = await fresh();
+	const s = await addServer(store, { name: 'kea1', kind: 'kea' });
+	await ingestBatch(
+		store,
+		s.id,
+		{ leases: [lease('10.0.0.1', A, 1000, 5000), lease('10.0.0.2', B, 1000, 5000), lease('10.0.0.3', A, 1000, 2500), lease('10.0.0.4', B, 1000, 5000), lease('10.0.0.5', A, 1000, 5000)] },
+		2000,
+	);
+	const before = (await events(store)).length;
+	await ingestBatch(
+		store,
+		s.id,
+		{
+			leases: [
+				lease('10.0.0.1', A, 1000, 7000, { cltt: 3000 }), // renewed
+				lease('10.0.0.2', B, 1000, 3000, { state: 'released' }), // released
+				lease('10.0.0.3', A, 1000, 2500), // still "active" but past its end: expired
+				lease('10.0.0.4', B, 1000, 5000, { state: 'declined', cltt: 2900 }), // declined
+				lease('10.0.0.5', B, 3100, 9000), // now another client
+			],
+		},
+		3200,
+	);
+	const later = (await events(store)).slice(before).map(e => [e.kind, e.ip, e.mac, e.ts]);
+	assert.deepEqual(
+		later.sort((a, b) => String(a[1]).localeCompare(String(b[1])) || String(a[0]).localeCompare(String(b[0]))),
+		[
+			['renew', '10.0.0.1', A, 3000],
+			['release', '10.0.0.2', B, 3000],
+			['expire', '10.0.0.3', A, 2500],
+			['decline', '10.0.0.4', B, 2900],
+			['assign', '10.0.0.5', B, 3100],
+			['release', '10.0.0.5', A, 3100],
+		],
+	);
+	const states = await store.all<{ ip: Buffer; state: string }>('SELECT ip, state FROM lease ORDER BY ip');
+	assert.deepEqual(states.map(r => r.state), ['active', 'released', 'expired', 'declined', 'active']);
+	await store.close();
+});
+
+test('a lease gone from the set is released, or expired when its end has passed', async () => {
+	const store = await fresh();
+	const s = await addServer(store, { name: 'dnsmasq1', kind: 'dnsmasq' });
+	await ingestBatch(store, s.id, { leases: [lease('10.0.0.1', A, 1000, 5000), lease('10.0.0.2', B, 1000, 1500)] }, 1200);
+	await ingestBatch(store, s.id, { leases: [] }, 2000);
+	const ends = (await events(store)).filter(e => e.kind !== 'assign').map(e => [e.kind, e.ip, e.ts]);
+	assert.deepEqual(ends, [
+		['expire', '10.0.0.2', 1500],
+		['release', '10.0.0.1', 2000],
+	]);
+	assert.equal((await store.get<{ n: number }>('SELECT count(*) n FROM lease'))!.n, 0);
+	await store.close();
+});
+
+test('a finished lease seen for the first time records when it began and ended', async () => {
+	const store = await fresh();
+	const s = await addServer(store, { name: 'dhcp2', kind: 'dhcpd' });
+	await ingestBatch(store, s.id, { leases: [lease('10.0.0.9', A, 1000, 1600, { state: 'expired' }), lease('10.0.0.8', B, 1000, 1600, { state: 'free' })] }, 5000);
+	assert.deepEqual(
+		(await events(store)).map(e => [e.kind, e.ip, e.ts]),
+		[
+			['assign', '10.0.0.9', 1000],
+			['expire', '10.0.0.9', 1600],
+		],
+	);
+	// Pool entries in state free are not leases.
+	assert.equal((await store.get<{ n: number }>('SELECT count(*) n FROM lease'))!.n, 1);
+	await store.close();
+});
+
+test('HA partners holding copies of one lease count once', async () => {
+	const store = await fresh();
+	const p = await addServer(store, { name: 'kea-a', kind: 'kea', haGroup: 'pair1' });
+	const q = await addServer(store, { name: 'kea-b', kind: 'kea', haGroup: 'pair1' });
+	const set = [lease('10.0.0.1', A, 1000, 5000), lease('10.0.0.2', B, 1000, 5000)];
+	await ingestBatch(store, p.id, { leases: set }, 2000);
+	await ingestBatch(store, q.id, { leases: set }, 2010);
+	assert.equal((await store.get<{ n: number }>('SELECT count(*) n FROM lease'))!.n, 2);
+	assert.equal((await events(store)).length, 2);
+	// One partner renews (the copy syncs to the other): still one renew.
+	const renewed = [lease('10.0.0.1', A, 1000, 8000, { cltt: 3000 }), set[1]];
+	await ingestBatch(store, p.id, { leases: renewed }, 3100);
+	await ingestBatch(store, q.id, { leases: renewed }, 3110);
+	assert.deepEqual((await events(store)).filter(e => e.kind === 'renew').length, 1);
+	await store.close();
+});
+
+test('log events append once: re-reading the same log is a no-op', async () => {
+	const store = await fresh();
+	const s = await addServer(store, { name: 'win1', kind: 'windows' });
+	const log = [
+		{ ts: 100, kind: 'assign' as const, family: 4 as const, ip: '10.1.0.5', mac: A, hostname: 'pc1', user: 'CORP\\Alice' },
+		{ ts: 200, kind: 'renew' as const, family: 4 as const, ip: '10.1.0.5', mac: A, hostname: 'pc1' },
+		{ ts: 300, kind: 'release' as const, family: 6 as const, ip: '2001:db8::5', duid: '00:01:00:01:2a:2b:2c:2d:aa:00:00:00:00:01' },
+		{ ts: 400, kind: 'assign' as const, family: 4 as const, ip: 'not-an-ip', mac: A },
+	];
+	const r1 = await ingestBatch(store, s.id, { events: log, cursors: { 'DhcpSrvLog-Mon.log': { offset: 1234 } } }, 500);
+	assert.equal(r1.logEvents, 3);
+	assert.equal(r1.rejected.length, 1);
+	assert.match(r1.rejected[0].message, /event 4: "not-an-ip" is not an IP address/);
+	const r2 = await ingestBatch(store, s.id, { events: log }, 600);
+	assert.equal(r2.logEvents, 0);
+	assert.equal((await events(store)).length, 3);
+	const v6 = (await events(store)).find(e => e.ip === '2001:db8::5');
+	assert.equal(v6?.mac, A, 'the MAC inside a DUID-LLT is kept for search by MAC');
+	const user = await store.get<{ name: string; name_lc: string }>('SELECT name, name_lc FROM user_account');
+	assert.deepEqual(user, { name: 'CORP\\alice', name_lc: 'alice' });
+	const cursor = await store.get<{ position: string }>('SELECT position FROM collect_cursor WHERE server_id = ?', [s.id]);
+	assert.deepEqual(JSON.parse(cursor!.position), { offset: 1234 });
+	await store.close();
+});
+
+test('a batch that fails midway leaves nothing behind, and the next one still interns correctly', async () => {
+	const store = await fresh();
+	const s = await addServer(store, { name: 'k', kind: 'kea' });
+	const bad = { leases: [lease('10.0.0.1', A, 1000, 5000)], get events(): never { throw new Error('collector exploded'); } };
+	await assert.rejects(ingestBatch(store, s.id, bad as never, 2000), /collector exploded/);
+	for (const table of ['lease', 'lease_event', 'client', 'host']) {
+		assert.equal((await store.get<{ n: number }>(`SELECT count(*) n FROM ${table}`))!.n, 0, `${table} is empty`);
+	}
+	await ingestBatch(store, s.id, { leases: [lease('10.0.0.1', A, 1000, 5000)] }, 2000);
+	const e = await events(store);
+	assert.equal(e.length, 1);
+	assert.equal(e[0].mac, A, 'the client id is not a stale one from the rolled-back transaction');
+	await store.close();
+});
