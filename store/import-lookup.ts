@@ -145,3 +145,46 @@ export async function annotationsOf(
 	);
 	return { fields, tags };
 }
+
+/** A stored row as exports read it: the table's columns plus the space name (and, for ranges and addresses, their subnet's start and prefix length). */
+export type ExportRow = Record<string, unknown> & { id: number; space_name: string; subnet_len?: number | null; subnet_start?: Buffer | null };
+
+/**
+ * One page of a kind's rows in address order (space, family, start/ip, id) after `anchor`, never
+ * OFFSET: exports of millions of rows run in constant memory.
+ */
+export async function exportPage(
+	store: Store,
+	kind: ImportKind,
+	options: { spaceId?: number; anchor?: [number, number, Buffer, number]; limit: number },
+): Promise<ExportRow[]> {
+	const key = kind === 'address' ? 'ip' : 'start';
+	const where: string[] = [];
+	const params: (number | Buffer)[] = [];
+	if (options.spaceId !== undefined) {
+		where.push('t.space_id = ?');
+		params.push(options.spaceId);
+	}
+	if (options.anchor) {
+		where.push(`(t.space_id, t.family, t.${key}, t.id) > (?, ?, ?, ?)`);
+		params.push(...options.anchor);
+	}
+	const subnetLen =
+		kind === 'address' || kind === 'range'
+			? ', (SELECT n.prefix_len FROM subnet n WHERE n.id = t.subnet_id) AS subnet_len, (SELECT n.start FROM subnet n WHERE n.id = t.subnet_id) AS subnet_start'
+			: '';
+	return store.all<ExportRow>(
+		`SELECT t.*, s.name AS space_name${subnetLen} FROM ${IDENTITY[kind].table} t JOIN address_space s ON s.id = t.space_id
+			${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.space_id, t.family, t.${key}, t.id LIMIT ?`,
+		[...params, options.limit],
+	);
+}
+
+/** Names of the custom fields that have a value on some object of this kind (the export's extra columns). */
+export async function usedFieldNames(store: Store, kind: ImportKind): Promise<string[]> {
+	const rows = await store.all<{ name: string }>(
+		`SELECT f.name FROM custom_field f WHERE EXISTS (SELECT 1 FROM custom_field_value v WHERE v.field_id = f.id AND v.object_kind = ?) ORDER BY f.name COLLATE NOCASE`,
+		[kind],
+	);
+	return rows.map(r => r.name);
+}

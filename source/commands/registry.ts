@@ -9,9 +9,21 @@ export interface CommandEntry {
 
 export const commands: CommandEntry[] = [
 	{ name: 'version', summary: 'print the version and the store schema', load: async () => (await import('./version.js')).versionCommand },
+	{ name: 'space', summary: 'address spaces (VRFs): add, list, show, edit, delete', load: async () => (await import('./space.js')).spaceCommand },
+	{ name: 'block', summary: 'IP blocks: add, list, show, edit, delete', load: async () => (await import('./block.js')).blockCommand },
+	{ name: 'subnet', summary: 'subnets: add, list, show, edit, delete', load: async () => (await import('./subnet.js')).subnetCommand },
+	{ name: 'range', summary: 'ranges (static, DHCP, reserved): add, list, show, edit, delete', load: async () => (await import('./range.js')).rangeCommand },
+	{ name: 'address', summary: 'IP address inventory: add, list, show, edit, delete', load: async () => (await import('./address.js')).addressCommand },
+	{ name: 'field', summary: 'custom fields and their values on objects', load: async () => (await import('./field.js')).fieldCommand },
+	{ name: 'tag', summary: 'tags on blocks, subnets, ranges and addresses', load: async () => (await import('./tag.js')).tagCommand },
+	{ name: 'free', summary: 'free space: gaps, free subnets of a length, next free addresses', load: async () => (await import('./free.js')).freeCommand },
+	{ name: 'whereis', summary: 'where an address lies and every record of it', load: async () => (await import('./whereis.js')).whereisCommand },
+	{ name: 'utilization', summary: 'utilization of blocks, subnets and ranges (over/under)', load: async () => (await import('./utilization.js')).utilizationCommand },
+	{ name: 'conflicts', summary: 'overlaps, duplicate addresses, addresses outside every range', load: async () => (await import('./conflicts.js')).conflictsCommand },
 	{ name: 'track', summary: 'who had an IP, MAC, host or user, and when', load: async () => (await import('./track.js')).trackCommand },
 	{ name: 'events', summary: 'list lease, logon, config-change and audit events', load: async () => (await import('./events.js')).eventsCommand },
 	{ name: 'logons', summary: 'import logon records (CSV / JSON lines) for user tracking', load: async () => (await import('./logons.js')).logonsCommand },
+	{ name: 'export', summary: 'export blocks, subnets, ranges or addresses as CSV (ipam, MS IPAM, NetBox layout)', load: async () => (await import('./export.js')).exportCommand },
 	{ name: 'import', summary: 'import address space from MS IPAM, NetBox, phpIPAM or ipam CSV', load: async () => (await import('./import/command.js')).importCommand },
 	{ name: 'retention', summary: 'show or set how long event history is kept; purge now', load: async () => (await import('./retention.js')).retentionCommand },
 ];
