@@ -4,7 +4,7 @@ import type { LeaseRecord, LeaseState, ReservationRecord } from '../domain/dhcp.
 import { canonicalAddress, formatAddress, tryParseAddress } from '../domain/ip.js';
 import { tryParseMac, macFromClientId } from '../domain/mac.js';
 import { IssueLog, type FormatIssue } from './format-issue.js';
-import { bytesToHexColon, bytesToText, closingQuote, octetsOf, unescapeBytes } from './quoted-bytes.js';
+import { bytesToHexColon, bytesToText, closingQuote, octetsOf, unescapeBytes, unescapedHexColon } from './quoted-bytes.js';
 
 export type DhcpdLeaseEntry =
 	| { type: 'lease'; line: number; lease: LeaseRecord; nextState?: string; tstp?: number | null; agent?: Record<string, string> }
@@ -66,6 +66,8 @@ interface SkipBlock {
 }
 type Block = V4Block | HostBlock | IaBlock | FailoverBlock | SkipBlock;
 
+const EMPTY = Buffer.alloc(0);
+const PIECE = 64 * 1024;
 const V4_FAST = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 export interface DhcpdLeaseParserOptions {
@@ -77,7 +79,8 @@ export interface DhcpdLeaseParserOptions {
 /** Push latin1/Buffer chunks, drain entries; `end()` flushes and reports a block cut off by the end of the file. */
 export class DhcpdLeaseParser {
 	private readonly log: IssueLog;
-	private rest = '';
+	private rest: Buffer = EMPTY;
+	private bytes: Buffer = EMPTY;
 	private lineNo = 0;
 	private block: Block | null = null;
 	private depth = 0;
@@ -102,8 +105,16 @@ export class DhcpdLeaseParser {
 		return out;
 	}
 
+	/** Bytes in (a string is taken as its UTF-8 bytes); big chunks are cut into pieces that stay in the young heap. */
 	push(chunk: Buffer | string): void {
-		const text = this.rest + (typeof chunk === 'string' ? chunk : chunk.toString('latin1'));
+		const input = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+		for (let off = 0; off < input.length; off += PIECE) this.piece(input.subarray(off, Math.min(input.length, off + PIECE)));
+	}
+
+	private piece(piece: Buffer): void {
+		const bytes = this.rest.length > 0 ? Buffer.concat([this.rest, piece]) : piece;
+		this.bytes = bytes;
+		const text = bytes.toString('latin1');
 		let pos = 0;
 		for (;;) {
 			const nl = text.indexOf('\n', pos);
@@ -112,20 +123,43 @@ export class DhcpdLeaseParser {
 			this.line(text, pos, nl);
 			pos = nl + 1;
 		}
-		this.rest = pos === 0 ? text : text.slice(pos);
+		// Copied, so a caller reusing its buffer cannot change the unread tail.
+		this.rest = Buffer.from(bytes.subarray(pos));
 		if (this.rest.length > 1 << 20) {
 			this.lineNo++;
 			this.log.add(this.lineNo, 'line longer than 1 MiB: not a lease file, or corrupt; skipped');
-			this.rest = '';
+			this.rest = EMPTY;
 			this.abandon('corrupt line');
 		}
+	}
+
+	/**
+	 * A value kept in a record, copied out of the chunk's bytes: a slice of the chunk's text would be a V8
+	 * sliced string pinning the whole chunk for as long as the record lives (a reducer would pin the file).
+	 */
+	private str(a: number, b: number): string {
+		return (this.bytes as unknown as { latin1Slice(a: number, b: number): string }).latin1Slice(a, b);
+	}
+
+	/** The first quoted string on the line, decoded (octal escapes → bytes → UTF-8); escape sequences survive raw. */
+	private quoted(text: string, i: number, end: number): string | null {
+		const q = text.indexOf('"', i);
+		if (q < 0 || q >= end) return null;
+		const close = closingQuote(text, q, end);
+		if (close < 0) return null;
+		for (let k = q + 1; k < close; k++) {
+			const c = text.charCodeAt(k);
+			if (c === 92 || c >= 0x80) return bytesToText(unescapeBytes(text.slice(q + 1, close)));
+		}
+		return this.str(q + 1, close);
 	}
 
 	end(): void {
 		if (this.rest.length > 0) {
 			this.lineNo++;
-			const text = this.rest;
-			this.rest = '';
+			this.bytes = this.rest;
+			const text = this.rest.toString('latin1');
+			this.rest = EMPTY;
 			this.line(text, 0, text.length);
 		}
 		if (this.block) {
@@ -164,7 +198,7 @@ export class DhcpdLeaseParser {
 			this.topLevel(text, i, end);
 			return;
 		}
-		if (this.depth === 1 && isBlockStart(text, i)) {
+		if (this.depth === 1 && (c0 === 108 || c0 === 105 || c0 === 104) && isBlockStart(text, i)) {
 			this.abandon(`a new block`);
 			this.topLevel(text, i, end);
 			return;
@@ -204,7 +238,7 @@ export class DhcpdLeaseParser {
 		const last = lastSignificant(text, i, end);
 		const opens = last === 123;
 		if (text.startsWith('lease ', i) && opens) {
-			const ipText = word(text, i + 6, end);
+			const ipText = this.str(i + 6, wordEnd(text, i + 6, end));
 			const ip = canonicalV4(ipText);
 			if (ip === null) {
 				this.log.add(this.lineNo, `lease address "${ipText}" is not an IPv4 address; block skipped`);
@@ -331,14 +365,14 @@ export class DhcpdLeaseParser {
 		switch (text.charCodeAt(i)) {
 			case 115: // s
 				if (text.startsWith('starts ', i)) lease.starts = this.time(text, i + 7, end, 'starts');
-				else if (text.startsWith('set vendor-class-identifier', i)) lease.vendorClass = quotedText(text, i, end);
+				else if (text.startsWith('set vendor-class-identifier', i)) lease.vendorClass = this.quoted(text, i, end);
 				return;
 			case 101: // e
 				if (text.startsWith('ends ', i)) lease.ends = this.time(text, i + 5, end, 'ends');
 				return;
 			case 99: // c
 				if (text.startsWith('cltt ', i)) lease.cltt = this.time(text, i + 5, end, 'cltt');
-				else if (text.startsWith('client-hostname ', i)) lease.hostname = quotedText(text, i, end);
+				else if (text.startsWith('client-hostname ', i)) lease.hostname = this.quoted(text, i, end);
 				return;
 			case 116: // t
 				if (text.startsWith('tstp ', i)) b.tstp = this.time(text, i + 5, end, 'tstp');
@@ -352,7 +386,7 @@ export class DhcpdLeaseParser {
 			case 104: // h
 				if (text.startsWith('hardware ', i)) {
 					const sp = text.indexOf(' ', i + 9);
-					const value = text.slice(sp + 1, text.lastIndexOf(';', end)).trim();
+					const value = this.str(sp + 1, text.lastIndexOf(';', end)).trim();
 					const mac = value.length === 17 ? value.toLowerCase() : tryParseMac(value);
 					if (mac === null || !text.startsWith('ethernet', i + 9)) {
 						if (text.startsWith('ethernet', i + 9)) this.log.add(this.lineNo, `hardware ethernet "${value}" is not a MAC address`);
@@ -361,6 +395,11 @@ export class DhcpdLeaseParser {
 				return;
 			case 117: // u
 				if (text.startsWith('uid ', i)) {
+					const q = text.charCodeAt(i + 4) === 34 ? closingQuote(text, i + 4, end) : -1;
+					if (q > i + 5) {
+						lease.clientId = unescapedHexColon(text.slice(i + 5, q));
+						return;
+					}
 					const bytes = octetsOf(text.slice(i + 4, text.lastIndexOf(';', end)));
 					if (bytes && bytes.length > 0) lease.clientId = bytesToHexColon(bytes);
 					else this.log.add(this.lineNo, 'uid is not a quoted string or colon hex');
@@ -371,7 +410,7 @@ export class DhcpdLeaseParser {
 					const sp = text.indexOf(' ', i + 13);
 					if (sp > 0 && sp < end) {
 						b.agent ??= {};
-						b.agent[text.slice(i + 13, sp)] = text.slice(sp + 1, text.lastIndexOf(';', end)).trim();
+						b.agent[this.str(i + 13, sp)] = this.str(sp + 1, text.lastIndexOf(';', end)).trim();
 					}
 				}
 				return;
@@ -396,7 +435,7 @@ export class DhcpdLeaseParser {
 		if (text.startsWith('binding state ', i)) lease.state = this.state(text, i + 14, end);
 		else if (text.startsWith('ends ', i)) lease.ends = this.time(text, i + 5, end, 'ends');
 		else if (text.startsWith('starts ', i)) lease.starts = this.time(text, i + 7, end, 'starts');
-		else if (text.startsWith('set client-hostname', i) || text.startsWith('client-hostname ', i)) lease.hostname = quotedText(text, i, end);
+		else if (text.startsWith('set client-hostname', i) || text.startsWith('client-hostname ', i)) lease.hostname = this.quoted(text, i, end);
 	}
 
 	private hostStatement(b: HostBlock, text: string, i: number, end: number): void {
@@ -418,7 +457,7 @@ export class DhcpdLeaseParser {
 			if (bytes && rest.startsWith('dhcp6.client-id')) b.duid = bytesToHexColon(bytes);
 			else if (bytes && rest.startsWith('dhcp-client-identifier')) b.clientId = bytesToHexColon(bytes);
 		} else if (text.startsWith('supersede host-name', i) || text.startsWith('option host-name', i)) {
-			b.hostName = quotedText(text, i, end) ?? undefined;
+			b.hostName = this.quoted(text, i, end) ?? undefined;
 		}
 	}
 
@@ -461,7 +500,17 @@ export function parseLeaseTime(text: string, i: number, end = text.length): numb
 	const mi = num(text, p + 14, 2);
 	const s = num(text, p + 17, 2);
 	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return undefined;
-	return Date.UTC(y, mo - 1, d, h, mi, s) / 1000;
+	return daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm; Date.UTC is slower per call). */
+function daysFromCivil(y: number, m: number, d: number): number {
+	const yy = m <= 2 ? y - 1 : y;
+	const era = Math.floor(yy / 400);
+	const yoe = yy - era * 400;
+	const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+	const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+	return era * 146097 + doe - 719468;
 }
 
 function num(text: string, p: number, n: number): number {
@@ -500,26 +549,21 @@ function lastSignificant(text: string, i: number, end: number): number {
 }
 
 function word(text: string, i: number, end: number): string {
+	return text.slice(i, wordEnd(text, i, end));
+}
+
+function wordEnd(text: string, i: number, end: number): number {
 	let e = i;
 	while (e < end) {
 		const c = text.charCodeAt(e);
 		if (c === 32 || c === 9 || c === 59 || c === 123) break;
 		e++;
 	}
-	return text.slice(i, e);
+	return e;
 }
 
 function unquote(s: string): string {
 	return s.startsWith('"') && s.endsWith('"') && s.length >= 2 ? bytesToText(unescapeBytes(s.slice(1, -1))) : s;
-}
-
-/** The first quoted string on the line, decoded (octal escapes → bytes → UTF-8); escape sequences survive raw. */
-function quotedText(text: string, i: number, end: number): string | null {
-	const q = text.indexOf('"', i);
-	if (q < 0 || q >= end) return null;
-	const close = closingQuote(text, q, end);
-	if (close < 0) return null;
-	return bytesToText(unescapeBytes(text.slice(q + 1, close)));
 }
 
 function canonicalV4(text: string): string | null {

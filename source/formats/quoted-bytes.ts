@@ -37,6 +37,45 @@ export function unescapeBytes(body: string): Uint8Array {
 	return out.subarray(0, n);
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** Same decoding as unescapeBytes, straight to canonical colon hex (the hot path for uid lines). */
+export function unescapedHexColon(body: string): string {
+	let s = '';
+	for (let i = 0; i < body.length; i++) {
+		let c = body.charCodeAt(i);
+		if (c === 92 && i + 1 < body.length) {
+			const d = body.charCodeAt(i + 1);
+			if (d >= 48 && d <= 55) {
+				let v = 0;
+				let k = i + 1;
+				while (k < body.length && k < i + 4) {
+					const e = body.charCodeAt(k);
+					if (e < 48 || e > 55) break;
+					v = v * 8 + (e - 48);
+					k++;
+				}
+				c = v & 0xff;
+				i = k - 1;
+			} else {
+				c = d === 110 ? 10 : d === 116 ? 9 : d === 114 ? 13 : d & 0xff;
+				i++;
+			}
+		}
+		s += s.length === 0 ? HEX[c & 0xff] : `:${HEX[c & 0xff]}`;
+	}
+	return s;
+}
+
+/** A quoted string's body as text: plain ASCII without escapes is returned as is, else bytes → UTF-8. */
+export function unescapedText(body: string): string {
+	for (let i = 0; i < body.length; i++) {
+		const c = body.charCodeAt(i);
+		if (c === 92 || c >= 0x80) return bytesToText(unescapeBytes(body));
+	}
+	return body;
+}
+
 export function bytesToHexColon(bytes: Uint8Array): string {
 	return formatHexColon(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'));
 }
