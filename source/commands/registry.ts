@@ -26,6 +26,9 @@ export const commands: CommandEntry[] = [
 	{ name: 'export', summary: 'export blocks, subnets, ranges or addresses as CSV (ipam, MS IPAM, NetBox layout)', load: async () => (await import('./export.js')).exportCommand },
 	{ name: 'import', summary: 'import address space from MS IPAM, NetBox, phpIPAM or ipam CSV', load: async () => (await import('./import/command.js')).importCommand },
 	{ name: 'retention', summary: 'show or set how long event history is kept; purge now', load: async () => (await import('./retention.js')).retentionCommand },
+	{ name: 'server', summary: 'DHCP servers to collect from: add, list, show, edit, delete, secret', load: async () => (await import('./server.js')).serverCommand },
+	{ name: 'collect', summary: 'collect from DHCP servers now (--once) or on schedule (--daemon)', load: async () => (await import('./collect.js')).collectCommand },
+	{ name: 'task', summary: 'collection tasks: intervals, last/next run, errors', load: async () => (await import('./task.js')).taskCommand },
 ];
 
 export function findCommand(name: string): CommandEntry | undefined {

@@ -1,0 +1,192 @@
+// The collection scheduler: runs due tasks server by server (their parts merged into one collector call),
+// each server under its own deadline so a slow or dead one never holds up the others; failures back off
+// exponentially and mark the server down with the reason. Every outcome is written to the store.
+import type { Store } from '../../store/database.js';
+import { ingestBatch, loadCursors, type IngestResult } from '../../store/ingest.js';
+import { getServer, parseEndpoint, serverInfo, setServerStatus, type ServerRow } from '../../store/servers.js';
+import { dueTasks, ensureTasks, listTasks, recordRun, TASK_KINDS, type TaskRow } from '../../store/tasks.js';
+import { purgeExpired } from '../../store/retention.js';
+import { expireAddresses } from '../../store/expiry.js';
+import type { CollectPart } from '../collectors/collector.js';
+import { collectorFor } from '../collectors/index.js';
+import { redact, resolveSecret } from './secrets.js';
+
+export interface SchedulerOptions {
+	env?: NodeJS.ProcessEnv;
+	/** Seconds since the epoch (tests pass a fake clock). */
+	now?: () => number;
+	/** Per-server deadline for one collection (ms); an endpoint's timeoutMs overrides it. Default 120 s. */
+	timeoutMs?: number;
+	/** Servers collected at the same time. Default 4. */
+	concurrency?: number;
+	/** Stop early: in-flight collections are aborted, nothing half-written stays. */
+	signal?: AbortSignal;
+	log?: (line: string) => void;
+}
+
+export interface ServerOutcome {
+	server: string;
+	serverId: number;
+	tasks: string[];
+	ok: boolean;
+	error?: string;
+	result?: IngestResult;
+	durationMs: number;
+}
+
+export interface TaskOutcome {
+	task: string;
+	ok: boolean;
+	error?: string;
+	detail?: string;
+	durationMs: number;
+}
+
+export interface PassResult {
+	servers: ServerOutcome[];
+	tasks: TaskOutcome[];
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Rejects when the signal fires, even if the collector ignores it: a hung collector cannot hold a run. */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal, what: string, ms: number): Promise<T> {
+	if (signal.aborted) return Promise.reject(abortError(signal, what, ms));
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(abortError(signal, what, ms));
+		signal.addEventListener('abort', onAbort, { once: true });
+		work.then(
+			v => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(v);
+			},
+			e => {
+				signal.removeEventListener('abort', onAbort);
+				reject(e);
+			},
+		);
+	});
+}
+
+function abortError(signal: AbortSignal, what: string, ms: number): Error {
+	const timeout = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
+	return new Error(timeout ? `${what}: no answer within ${Math.round(ms / 1000)} s` : `${what}: collection cancelled`);
+}
+
+/** One collection of one server for the parts its due tasks ask for, ingested in one transaction. */
+export async function collectServer(store: Store, server: ServerRow, parts: CollectPart[], options: SchedulerOptions = {}): Promise<ServerOutcome> {
+	const started = performance.now();
+	const now = options.now ?? nowSeconds;
+	const base = { server: server.name, serverId: server.id, tasks: [] as string[] };
+	let secret: string | undefined;
+	try {
+		const collector = await collectorFor(server.kind);
+		if (!collector) throw new Error(`no collector for servers of kind "${server.kind}"`);
+		secret = server.credential_ref ? resolveSecret(server.credential_ref, options.env) : undefined;
+		if (server.credential_ref && secret === undefined) {
+			throw new Error(`credential "${server.credential_ref}" is not in the secrets file or the environment`);
+		}
+		const timeoutMs = Number(parseEndpoint(server.endpoint).timeoutMs) || options.timeoutMs || DEFAULT_TIMEOUT_MS;
+		const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+		const cursors = await loadCursors(store, server.id);
+		const batch = await raceAbort(
+			collector.collect({ server: serverInfo(server), parts, secret, signal, timeoutMs, cursors }),
+			signal,
+			`${server.name}`,
+			timeoutMs,
+		);
+		const result = await ingestBatch(store, server.id, batch, now());
+		return { ...base, ok: true, result, durationMs: Math.round(performance.now() - started) };
+	} catch (err) {
+		const message = redact((err as Error)?.message ?? String(err), secret).replace(/\s+/g, ' ').slice(0, 500);
+		await store.transaction(tx => setServerStatus(tx, server.id, { status: 'down', message }));
+		return { ...base, ok: false, error: message, durationMs: Math.round(performance.now() - started) };
+	}
+}
+
+async function runStoreTask(store: Store, task: TaskRow, options: SchedulerOptions): Promise<TaskOutcome> {
+	const started = performance.now();
+	const now = (options.now ?? nowSeconds)();
+	try {
+		let detail = '';
+		if (task.kind === 'expiry') detail = `${await expireAddresses(store, now)} address(es) expired`;
+		else if (task.kind === 'purge') {
+			const r = await purgeExpired(store, now, { signal: options.signal });
+			detail = Object.entries(r.deleted)
+				.map(([t, n]) => `${t} ${n}`)
+				.join(', ');
+		} else throw new Error(`unknown store task "${task.kind}"`);
+		return { task: task.kind, ok: true, detail, durationMs: Math.round(performance.now() - started) };
+	} catch (err) {
+		return { task: task.kind, ok: false, error: (err as Error).message, durationMs: Math.round(performance.now() - started) };
+	}
+}
+
+/** Runs `jobs` with at most `limit` at a time. */
+async function pool<T, R>(items: T[], limit: number, job: (item: T) => Promise<R>): Promise<R[]> {
+	const out: R[] = new Array(items.length);
+	let next = 0;
+	const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+		while (next < items.length) {
+			const i = next++;
+			out[i] = await job(items[i]);
+		}
+	});
+	await Promise.all(lanes);
+	return out;
+}
+
+export interface PassSelection {
+	/** Run every task of the chosen servers now, due or not (`ipam collect --once`). */
+	all?: boolean;
+	/** Only this server (name or id); store-wide tasks are then skipped. */
+	server?: string;
+	/** Only these task kinds. */
+	kinds?: string[];
+}
+
+/** One scheduling pass: the due (or selected) tasks, grouped per server, run in parallel lanes. */
+export async function runPass(store: Store, options: SchedulerOptions = {}, selection: PassSelection = {}): Promise<PassResult> {
+	const now = options.now ?? nowSeconds;
+	await ensureTasks(store);
+	let tasks = selection.all ? (await listTasks(store)).filter(t => t.enabled) : await dueTasks(store, now());
+	if (selection.kinds) tasks = tasks.filter(t => selection.kinds!.includes(t.kind));
+	if (selection.server) {
+		const s = await getServer(store, selection.server);
+		if (!s) throw new Error(`no server named "${selection.server}"`);
+		tasks = tasks.filter(t => t.server_id === s.id);
+	}
+	const byServer = new Map<number, TaskRow[]>();
+	const storeWide: TaskRow[] = [];
+	for (const t of tasks) {
+		if (t.server_id === null) storeWide.push(t);
+		else byServer.set(t.server_id, [...(byServer.get(t.server_id) ?? []), t]);
+	}
+	const servers = await pool([...byServer.entries()], options.concurrency ?? 4, async ([serverId, due]) => {
+		const server = await getServer(store, serverId);
+		if (!server || !server.enabled) return null;
+		const parts = [...new Set(due.flatMap(t => TASK_KINDS[t.kind]?.parts ?? []))];
+		const startedAt = now();
+		const outcome = await collectServer(store, server, parts, options);
+		outcome.tasks = due.map(t => t.kind);
+		await store.transaction(async tx => {
+			for (const t of due) await recordRun(tx, t, { startedAt, durationMs: outcome.durationMs, error: outcome.error });
+		});
+		options.log?.(
+			outcome.ok
+				? `${server.name}: ${outcome.tasks.join('+')} ok in ${outcome.durationMs} ms (${outcome.result?.leases ?? 0} leases, ${outcome.result?.leaseEvents ?? 0} events, ${outcome.result?.scopes ?? 0} scopes)`
+				: `${server.name}: ${outcome.tasks.join('+')} failed: ${outcome.error}`,
+		);
+		return outcome;
+	});
+	const storeOutcomes: TaskOutcome[] = [];
+	for (const t of storeWide) {
+		const startedAt = now();
+		const o = await runStoreTask(store, t, options);
+		await store.transaction(tx => recordRun(tx, t, { startedAt, durationMs: o.durationMs, error: o.error }));
+		options.log?.(o.ok ? `${t.kind}: ${o.detail}` : `${t.kind} failed: ${o.error}`);
+		storeOutcomes.push(o);
+	}
+	return { servers: servers.filter((s): s is ServerOutcome => s !== null), tasks: storeOutcomes };
+}
