@@ -25,18 +25,19 @@ export const KIND_TRANSPORTS: Record<ServerKind, Transport[]> = {
 export const ENDPOINT_KEYS = [
 	'url', // Kea Control Agent, e.g. http://127.0.0.1:8000/
 	'socket', // Kea unix control socket path
-	'service', // Kea service behind the Control Agent: dhcp4 | dhcp6
+	'service', // Kea service: dhcp4 | dhcp6
+	'pageLimit', // Kea leaseN-get-page size (default ~1000)
 	'leaseFile', // dhcpd.leases / Kea memfile CSV / dnsmasq leases
 	'leaseFile6', // dhcpd6.leases / Kea v6 memfile
+	'journalFiles', // Kea memfile journals left by lfc (array of paths, read first)
 	'configFile', // dhcpd.conf / kea-dhcp4.conf / dnsmasq.conf
 	'configFile6',
-	'sshHost',
-	'sshUser',
-	'sshPort',
-	'sshIdentity', // path of a private key file (the file itself is not read by ipam)
+	'host', // SSH host for transport ssh (default: the server's address)
+	'user', // SSH user
+	'port', // SSH port
+	'identityFile', // SSH private key file path (the file itself is not read by ipam)
 	'computerName', // Windows DHCP: -ComputerName
 	'auditLogDir', // Windows DHCP audit logs (DhcpSrvLog-*.log), as a path or UNC share
-	'username', // Kea Control Agent basic auth user (the password is the credential)
 	'timeoutMs',
 ] as const;
 
@@ -112,7 +113,11 @@ function checkTransport(kind: ServerKind, transport: string | undefined): Transp
 function checkEndpoint(endpoint: Record<string, unknown>): Record<string, unknown> {
 	for (const [k, v] of Object.entries(endpoint)) {
 		if (SECRET_LIKE.test(k)) throw invalid(`endpoint key "${k}" looks like a secret: keep secrets in the secrets file and name them with --credential`);
-		if (v !== null && typeof v === 'object') throw invalid(`endpoint key "${k}" must be a string or number`);
+		if (v !== null && typeof v === 'object') {
+			// Nested values (ssh: {host, user}, journalFiles: […]) are checked the same way.
+			if (Array.isArray(v)) v.forEach(x => checkEndpoint({ [k]: x }));
+			else checkEndpoint(v as Record<string, unknown>);
+		}
 	}
 	return endpoint;
 }

@@ -32,13 +32,12 @@ const ENDPOINT_FLAGS: Record<string, string> = {
 	leases6: 'leaseFile6',
 	config: 'configFile',
 	config6: 'configFile6',
-	ssh: 'sshHost',
-	'ssh-user': 'sshUser',
-	'ssh-port': 'sshPort',
-	'ssh-identity': 'sshIdentity',
+	ssh: 'host',
+	'ssh-user': 'user',
+	'ssh-port': 'port',
+	'ssh-identity': 'identityFile',
 	computer: 'computerName',
 	'audit-logs': 'auditLogDir',
-	username: 'username',
 	timeout: 'timeoutMs',
 };
 
@@ -67,10 +66,9 @@ const SERVER_HELP = `  --kind KIND          ${SERVER_KINDS.join(' | ')}
   --config FILE        configuration file (dhcpd.conf, dnsmasq.conf …); --config6 FILE
   --ssh HOST --ssh-user USER --ssh-port N --ssh-identity KEYFILE   read the files over ssh
   --computer NAME      Windows DHCP server (-ComputerName)   --audit-logs DIR   DhcpSrvLog-*.log directory
-  --username USER      Control Agent basic-auth user (the password is the credential)
   --timeout MS         per-collection deadline
   --set KEY=VALUE      any other endpoint key (${ENDPOINT_KEYS.join(', ')})
-  --credential REF     the secret's name in the secrets file or IPAM_SECRET_<REF> (see \`ipam server secret\`)
+  --credential REF     (Kea Control Agent: the secret is "user:password") the secret's name in the secrets file or IPAM_SECRET_<REF> (see \`ipam server secret\`)
   --ha-group NAME      servers sharing one lease database (HA/failover partners: leases count once)
   --group NAME, --tag NAME   (repeatable) server groups and tags
   --space NAME         the address space its scopes land in (default "Default")
@@ -80,7 +78,7 @@ function endpointFrom(values: VerbArgs['values']): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
 	for (const [flag, key] of Object.entries(ENDPOINT_FLAGS)) {
 		const v = str(values[flag]);
-		if (v !== undefined) out[key] = /^(sshPort|timeoutMs)$/.test(key) && /^\d+$/.test(v) ? Number(v) : v;
+		if (v !== undefined) out[key] = /^(port|timeoutMs|pageLimit)$/.test(key) && /^\d+$/.test(v) ? Number(v) : v;
 	}
 	for (const pair of (values.set as string[] | undefined) ?? []) {
 		const eq = pair.indexOf('=');

@@ -88,14 +88,17 @@ export async function collectServer(store: Store, server: ServerRow, parts: Coll
 			throw new Error(`credential "${server.credential_ref}" is not in the secrets file or the environment`);
 		}
 		const timeoutMs = Number(parseEndpoint(server.endpoint).timeoutMs) || options.timeoutMs || DEFAULT_TIMEOUT_MS;
-		const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+		// A ref'd timer (AbortSignal.timeout's is not): a hung collector must not let the process exit mid-run.
+		const timeout = new AbortController();
+		const timer = setTimeout(() => timeout.abort(new DOMException('deadline', 'TimeoutError')), timeoutMs);
+		const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
 		const cursors = await loadCursors(store, server.id);
-		const batch = await raceAbort(
-			collector.collect({ server: serverInfo(server), parts, secret, signal, timeoutMs, cursors }),
-			signal,
-			`${server.name}`,
-			timeoutMs,
-		);
+		let batch;
+		try {
+			batch = await raceAbort(collector.collect({ server: serverInfo(server), parts, secret, signal, timeoutMs, cursors }), signal, server.name, timeoutMs);
+		} finally {
+			clearTimeout(timer);
+		}
 		const result = await ingestBatch(store, server.id, batch, now());
 		return { ...base, ok: true, result, durationMs: Math.round(performance.now() - started) };
 	} catch (err) {
