@@ -117,3 +117,34 @@ export async function readSourceText(target: SshTarget | null, file: string, opt
 	for await (const chunk of readSourceFile(target, file, options)) chunks.push(chunk);
 	return Buffer.concat(chunks).toString('utf8');
 }
+
+/** Runs one remote command (words single-quoted) and returns its exit code and output; used for directory listings. */
+export async function sshRun(target: SshTarget, words: string[], options: ReadOptions): Promise<{ code: number | null; stdout: string; stderr: string }> {
+	const args = sshArguments(target, '', options.timeoutMs);
+	args[args.length - 1] = words.map(shellQuote).join(' ');
+	const signal = deadline(options.signal, options.timeoutMs * 2);
+	return new Promise((resolve, reject) => {
+		const child = spawn('ssh', args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
+		const out: Buffer[] = [];
+		const err: Buffer[] = [];
+		child.stdout.on('data', c => out.push(c));
+		child.stderr.on('data', c => err.push(c));
+		child.once('error', e => reject(new SourceFileError(signal.aborted ? abortReason(signal, `ssh ${target.host}`, options.timeoutMs * 2) : `ssh ${target.host}: ${e.message}`)));
+		child.once('close', code => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+	});
+}
+
+/** Problems found in a server's files, as one status line (the first few, then a count). */
+export function issuesLine(issues: Array<{ file: string; line: number; message: string }>, limit = 3): string {
+	if (issues.length === 0) return '';
+	const shown = issues.slice(0, limit).map(i => `${i.file}:${i.line}: ${i.message}`);
+	return `${issues.length} problem(s): ${shown.join('; ')}${issues.length > limit ? '; …' : ''}`;
+}
+
+/** Health of a file-based server: its lease file can be opened and read (one chunk, not the whole journal). */
+export async function probeReadable(target: SshTarget | null, file: string, options: ReadOptions): Promise<void> {
+	for await (const chunk of readSourceFile(target, file, options)) {
+		void chunk;
+		break;
+	}
+}

@@ -154,7 +154,7 @@ export class Lab {
 	}
 
 	/** Stops every daemon (SIGTERM to its group, SIGKILL after 3 s), deletes the namespaces and the temp directory. */
-	async destroy(keepDir = false): Promise<void> {
+	async destroy(keepDir = Boolean(process.env.IPAM_KEEP_LAB)): Promise<void> {
 		await Promise.all(
 			this.processes.map(async p => {
 				if (p.child.exitCode !== null || p.child.signalCode !== null || p.child.pid === undefined) return;
