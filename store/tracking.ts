@@ -126,22 +126,50 @@ function bounds(w: TimeWindow): [number, number] {
 	return [w.from ?? 0, w.to ?? FAR_FUTURE];
 }
 
-/** One address's events: inside the window (capped), plus EDGE before and EDGE after it. */
-async function addressEvents(store: Store, key: Buffer, w: TimeWindow, cap: number): Promise<{ events: EventRow[]; capped: boolean; before: number; after: number }> {
-	const [from, to] = bounds(w);
-	const rows = await store.all<EventRow & { part: number }>(
-		`SELECT * FROM (SELECT 0 AS part, ${EVENT_COLUMNS} FROM lease_event WHERE ip = ?1 AND ts < ?2 ORDER BY ts DESC LIMIT ${EDGE})
-		 UNION ALL SELECT * FROM (SELECT 1 AS part, ${EVENT_COLUMNS} FROM lease_event WHERE ip = ?1 AND ts >= ?2 AND ts <= ?3 ORDER BY ts LIMIT ?4)
-		 UNION ALL SELECT * FROM (SELECT 2 AS part, ${EVENT_COLUMNS} FROM lease_event WHERE ip = ?1 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`,
-		[key, from, to, cap + 1],
-	);
-	const inside = rows.filter(r => r.part === 1).length;
-	return {
-		events: rows,
-		capped: inside > cap,
-		before: rows.filter(r => r.part === 0).length,
-		after: rows.filter(r => r.part === 2).length,
-	};
+/** A compound SELECT may have at most 500 terms (SQLITE_MAX_COMPOUND_SELECT): batches stay below it. */
+const TERMS_PER_STATEMENT = 450;
+
+/** Runs per-item sub-selects as few compound statements; each part is "SELECT * FROM (… LIMIT n)". */
+async function compound<T>(store: Store, parts: { sql: string; params: unknown[] }[]): Promise<T[]> {
+	const out: T[] = [];
+	for (let i = 0; i < parts.length; i += TERMS_PER_STATEMENT) {
+		const chunk = parts.slice(i, i + TERMS_PER_STATEMENT);
+		out.push(...(await store.all<T>(chunk.map(p => p.sql).join(' UNION ALL '), chunk.flatMap(p => p.params) as never)));
+	}
+	return out;
+}
+
+interface AddressRead {
+	key: Buffer;
+	w: TimeWindow;
+}
+
+interface AddressEvents {
+	events: EventRow[];
+	capped: boolean;
+	before: number;
+}
+
+/** Each address's events: inside its window (capped), plus EDGE before and EDGE after — all in one round trip. */
+async function addressEvents(store: Store, reads: AddressRead[], cap: number): Promise<AddressEvents[]> {
+	const parts = reads.flatMap((r, i) => {
+		const [from, to] = bounds(r.w);
+		const select = (part: number) => `SELECT * FROM (SELECT ${i} AS item, ${part} AS part, ${EVENT_COLUMNS} FROM lease_event WHERE ip = ?`;
+		return [
+			{ sql: `${select(0)} AND ts < ? ORDER BY ts DESC LIMIT ${EDGE})`, params: [r.key, from] },
+			{ sql: `${select(1)} AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ${cap + 1})`, params: [r.key, from, to] },
+			{ sql: `${select(2)} AND ts > ? ORDER BY ts LIMIT ${EDGE})`, params: [r.key, to] },
+		];
+	});
+	const out: AddressEvents[] = reads.map(() => ({ events: [], capped: false, before: 0 }));
+	const inside = reads.map(() => 0);
+	for (const row of await compound<EventRow & { item: number; part: number }>(store, parts)) {
+		out[row.item].events.push(row);
+		if (row.part === 0) out[row.item].before++;
+		if (row.part === 1) inside[row.item]++;
+	}
+	inside.forEach((n, i) => (out[i].capped = n > cap));
+	return out;
 }
 
 function toTimeline(rows: EventRow[]): TimelineEvent[] {
@@ -158,11 +186,13 @@ function toTimeline(rows: EventRow[]): TimelineEvent[] {
 	}));
 }
 
-/** Holdings of one address that touch the window (or hold at `w.at`). */
-async function addressHoldings(store: Store, key: Buffer, w: TimeWindow, o: TrackOptions): Promise<{ holdings: Holding[]; capped: boolean }> {
-	const { events, capped, before } = await addressEvents(store, key, w, o.maxEvents ?? 5000);
-	const holdings = buildHoldings(toTimeline(events), { now: o.now, skew: o.skew, truncatedStart: before >= EDGE });
-	return { holdings: holdings.filter(h => inWindow(h, w)), capped };
+/** Holdings of each address that touch its window (or hold at `w.at`). */
+async function addressHoldings(store: Store, reads: AddressRead[], o: TrackOptions): Promise<{ holdings: Holding[][]; capped: boolean }> {
+	const read = await addressEvents(store, reads, o.maxEvents ?? 5000);
+	const holdings = read.map((r, i) =>
+		buildHoldings(toTimeline(r.events), { now: o.now, skew: o.skew, truncatedStart: r.before >= EDGE }).filter(h => inWindow(h, reads[i].w)),
+	);
+	return { holdings, capped: read.some(r => r.capped) };
 }
 
 function inWindow(h: Holding, w: TimeWindow): boolean {
@@ -175,14 +205,6 @@ interface ClientInfo {
 	mac: string | null;
 	client_id: string | null;
 	duid: string | null;
-}
-
-async function lookup<T>(store: Store, sql: string, ids: Iterable<number | null>): Promise<Map<number, T>> {
-	const list = [...new Set([...ids].filter((i): i is number => i !== null))];
-	const out = new Map<number, T>();
-	if (list.length === 0) return out;
-	for (const r of await store.all<T & { id: number }>(sql, [JSON.stringify(list)])) out.set(r.id, r);
-	return out;
 }
 
 interface LogonHit {
@@ -207,58 +229,64 @@ async function logoffsOf(store: Store, hits: LogonHit[]): Promise<LogonHit[]> {
 	);
 }
 
-async function withLogoffs(store: Store, hits: LogonHit[]): Promise<LogonHit[]> {
-	const offs = await logoffsOf(store, hits);
-	return offs.length === 0 ? hits : [...hits, ...offs].sort((a, b) => a.ts - b.ts);
-}
+const LOGON_COLUMNS = 'l.ts, l.kind, u.name, l.user_ref, l.logon_id, l.host_ref, l.ip';
 
 /**
  * Users linked to each holding: logons from its address while held (first choice), else logons on a host
- * with the same short name as the lease's host name. Fills users/userVia/missing in place.
+ * with the same short name as the lease's host name. One round trip for all addresses and hosts, one for
+ * the logoffs. Fills users/userVia/missing in place.
  */
 async function correlateUsers(store: Store, rows: TrackRow[], holdings: Holding[], w: TimeWindow, now: number): Promise<void> {
 	if (rows.length === 0) return;
 	const span = (h: Holding): [number, number] => [h.from, h.to ?? now];
-	const keys = [...new Set(holdings.map(h => h.ip))];
-	const byIp = new Map<string, LogonHit[]>();
-	for (const hex of keys) {
-		const related = holdings.filter(h => h.ip === hex);
-		const lo = Math.min(...related.map(h => span(h)[0]));
-		const hi = Math.max(...related.map(h => span(h)[1]));
-		byIp.set(
-			hex,
-			await store.all<LogonHit>(
-				`SELECT l.ts, l.kind, u.name, l.user_ref, l.logon_id, l.host_ref, l.ip FROM logon_event l JOIN user_account u ON u.id = l.user_ref
-				 WHERE l.ip = ? AND l.ts BETWEEN ? AND ? ORDER BY l.ts LIMIT 2000`,
-				[Buffer.from(hex, 'hex'), lo, hi],
-			).then(hits => withLogoffs(store, hits)),
-		);
+	const ranges = new Map<string, [number, number]>();
+	const widen = (key: string, h: Holding) => {
+		const [lo, hi] = span(h);
+		const r = ranges.get(key);
+		ranges.set(key, r ? [Math.min(r[0], lo), Math.max(r[1], hi)] : [lo, hi]);
+	};
+	holdings.forEach((h, i) => {
+		widen(`i${h.ip}`, h);
+		if (rows[i].host) widen(`h${shortHostName(rows[i].host!)}`, h);
+	});
+	const parts = [...ranges].map(([key, [lo, hi]]) => {
+		if (key[0] === 'i') {
+			return {
+				sql: `SELECT * FROM (SELECT ? AS k, ${LOGON_COLUMNS} FROM logon_event l JOIN user_account u ON u.id = l.user_ref
+					WHERE l.ip = ? AND l.ts BETWEEN ? AND ? ORDER BY l.ts LIMIT 2000)`,
+				params: [key, Buffer.from(key.slice(1), 'hex'), lo, hi],
+			};
+		}
+		const short = key.slice(1);
+		return {
+			sql: `SELECT * FROM (SELECT ? AS k, ${LOGON_COLUMNS} FROM host h
+				JOIN logon_event l ON l.host_ref = h.id AND l.ts BETWEEN ? AND ? JOIN user_account u ON u.id = l.user_ref
+				WHERE h.name_lc = ? OR (h.name_lc >= ? AND h.name_lc < ?) ORDER BY l.ts LIMIT 2000)`,
+			params: [key, lo, hi, short, `${short}.`, `${short}/`],
+		};
+	});
+	const hits = await compound<LogonHit & { k: string }>(store, parts);
+	const offs = await logoffsOf(store, hits);
+	const byKey = new Map<string, LogonHit[]>();
+	for (const h of hits) {
+		let list = byKey.get(h.k);
+		if (!list) byKey.set(h.k, (list = []));
+		list.push(h);
 	}
-	const byHost = new Map<string, LogonHit[]>();
-	for (const row of rows) {
-		if (!row.host) continue;
-		const short = shortHostName(row.host);
-		if (byHost.has(short)) continue;
-		const related = holdings.filter((h, i) => rows[i].host && shortHostName(rows[i].host!) === short);
-		const lo = Math.min(...related.map(h => span(h)[0]));
-		const hi = Math.max(...related.map(h => span(h)[1]));
-		byHost.set(
-			short,
-			await store.all<LogonHit>(
-				`SELECT l.ts, l.kind, u.name, l.user_ref, l.logon_id, l.host_ref, l.ip FROM host h
-				 JOIN logon_event l ON l.host_ref = h.id AND l.ts BETWEEN ? AND ?
-				 JOIN user_account u ON u.id = l.user_ref
-				 WHERE h.name_lc = ? OR (h.name_lc >= ? AND h.name_lc < ?) ORDER BY l.ts LIMIT 2000`,
-				[lo, hi, short, `${short}.`, `${short}/`],
-			).then(hits => withLogoffs(store, hits)),
-		);
+	if (offs.length > 0) {
+		// A logoff belongs to every list holding its logon.
+		for (const list of byKey.values()) {
+			const ids = new Set(list.filter(h => h.logon_id).map(h => `${h.user_ref}|${h.logon_id}`));
+			const mine = offs.filter(o => ids.has(`${o.user_ref}|${o.logon_id}`));
+			if (mine.length) list.push(...mine), list.sort((a, b) => a.ts - b.ts);
+		}
 	}
 	rows.forEach((row, i) => {
 		const [lo, hi] = span(holdings[i]);
 		const point = w.at;
-		const pick = (hits: LogonHit[] | undefined) => usersIn(hits ?? [], lo, point !== undefined ? Math.min(point, hi) : hi, point);
-		const fromIp = pick(byIp.get(holdings[i].ip));
-		const fromHost = row.host ? pick(byHost.get(shortHostName(row.host))) : [];
+		const pick = (list: LogonHit[] | undefined) => usersIn(list ?? [], lo, point !== undefined ? Math.min(point, hi) : hi, point);
+		const fromIp = pick(byKey.get(`i${holdings[i].ip}`));
+		const fromHost = row.host ? pick(byKey.get(`h${shortHostName(row.host)}`)) : [];
 		if (fromIp.length > 0) {
 			row.users = fromIp;
 			row.userVia = 'ip';
@@ -286,11 +314,25 @@ function usersIn(hits: LogonHit[], lo: number, hi: number, point: number | undef
 	return [...state].filter(([, on]) => on).map(([name]) => name);
 }
 
-/** Turns holdings into rows: client ids, host and server names resolved in three batched lookups. */
+const ids = (list: (number | null)[]) => JSON.stringify([...new Set(list.filter((i): i is number => i !== null))]);
+
+/** Turns holdings into rows: client ids, host and server names resolved in one batched lookup. */
 async function rowsOf(store: Store, holdings: Holding[]): Promise<TrackRow[]> {
-	const clients = await lookup<ClientInfo>(store, `SELECT id, mac, client_id, duid FROM client WHERE id IN (SELECT value FROM json_each(?))`, holdings.map(h => h.clientRef));
-	const hosts = await lookup<{ name: string }>(store, `SELECT id, name FROM host WHERE id IN (SELECT value FROM json_each(?))`, holdings.map(h => h.hostRef));
-	const servers = await lookup<{ name: string }>(store, `SELECT id, name FROM server WHERE id IN (SELECT value FROM json_each(?))`, holdings.flatMap(h => h.servers));
+	if (holdings.length === 0) return [];
+	const found = await store.all<{ t: string; id: number; a: string | null; b: string | null; c: string | null }>(
+		`SELECT 'c' AS t, id, mac AS a, client_id AS b, duid AS c FROM client WHERE id IN (SELECT value FROM json_each(?1))
+		 UNION ALL SELECT 'h', id, name, NULL, NULL FROM host WHERE id IN (SELECT value FROM json_each(?2))
+		 UNION ALL SELECT 's', id, name, NULL, NULL FROM server WHERE id IN (SELECT value FROM json_each(?3))`,
+		[ids(holdings.map(h => h.clientRef)), ids(holdings.map(h => h.hostRef)), ids(holdings.flatMap(h => h.servers))],
+	);
+	const clients = new Map<number, ClientInfo>();
+	const hosts = new Map<number, { name: string }>();
+	const servers = new Map<number, { name: string }>();
+	for (const f of found) {
+		if (f.t === 'c') clients.set(f.id, { mac: f.a, client_id: f.b, duid: f.c });
+		else if (f.t === 'h') hosts.set(f.id, { name: f.a ?? '' });
+		else servers.set(f.id, { name: f.a ?? '' });
+	}
 	return holdings.map(h => {
 		const c = h.clientRef !== null ? clients.get(h.clientRef) : undefined;
 		const host = h.hostRef !== null ? hosts.get(h.hostRef)?.name ?? null : null;
@@ -332,7 +374,7 @@ async function finish(store: Store, holdings: Holding[], w: TimeWindow, o: Track
 export async function trackAddress(store: Store, term: string, w: TimeWindow, o: TrackOptions = {}): Promise<TrackResult> {
 	const address = parseAddress(term);
 	const key = Buffer.from(addressKeyHex(address), 'hex');
-	const { holdings, capped } = await addressHoldings(store, key, w, o);
+	const { holdings: [holdings], capped } = await addressHoldings(store, [{ key, w }], o);
 	const rows = await finish(store, holdings, w, o);
 	const notes: string[] = [];
 	if (rows.length === 0) notes.push('no lease held this address in the window');
@@ -359,37 +401,39 @@ async function clientRefs(store: Store, term: string): Promise<{ ids: number[]; 
 /** How far before a window a client's lease may have started and still be running (renewals come at half-life). */
 const CLIENT_LOOKBACK = 10 * 86400;
 
-/** Addresses a set of clients touched in the window (and just before it), most recent first, capped. */
-async function addressesOfClients(store: Store, ids: number[], w: TimeWindow, cap: number): Promise<{ keys: Buffer[]; capped: boolean }> {
+/** An address a client touched, and the span of the client's own events on it. */
+interface ClientAddress {
+	key: Buffer;
+	first: number;
+	last: number;
+}
+
+/**
+ * Addresses a set of clients touched in the window (and in the lookback before it, where a lease still running at
+ * the window's start was granted or renewed), most recent first, capped — one grouped index range read.
+ */
+async function addressesOfClients(store: Store, ids: number[], w: TimeWindow, cap: number): Promise<{ addresses: ClientAddress[]; capped: boolean }> {
 	const [from, to] = bounds(w);
-	const seen = new Map<string, Buffer>();
-	for (const id of ids) {
-		const rows = await store.all<{ ip: Buffer }>(
-			`SELECT ip FROM (SELECT ip, ts FROM lease_event WHERE client_ref = ?1 AND ts BETWEEN ?2 AND ?3 ORDER BY ts DESC LIMIT 20000)
-			 UNION ALL SELECT ip FROM (SELECT ip, ts FROM lease_event WHERE client_ref = ?1 AND ts < ?2 ORDER BY ts DESC LIMIT 8)
-			 UNION ALL SELECT ip FROM (SELECT ip, ts FROM lease_event WHERE client_ref = ?1 AND ts >= ?4 AND ts < ?2 LIMIT 5000)`,
-			[id, from, to, from - CLIENT_LOOKBACK],
-		);
-		for (const r of rows) {
-			const hex = Buffer.from(r.ip).toString('hex');
-			if (!seen.has(hex)) seen.set(hex, Buffer.from(r.ip));
-		}
-	}
-	const keys = [...seen.values()];
-	return { keys: keys.slice(0, cap), capped: keys.length > cap };
+	const rows = await store.all<{ ip: Buffer; first: number; last: number }>(
+		`SELECT ip, min(ts) AS first, max(ts) AS last FROM lease_event
+		 WHERE client_ref IN (SELECT value FROM json_each(?)) AND ts BETWEEN ? AND ?
+		 GROUP BY ip ORDER BY last DESC LIMIT ?`,
+		[JSON.stringify(ids), from - CLIENT_LOOKBACK, to, cap + 1],
+	);
+	const addresses = rows.map(r => ({ key: Buffer.from(r.ip), first: r.first, last: r.last }));
+	return { addresses: addresses.slice(0, cap), capped: addresses.length > cap };
 }
 
 async function holdingsOfClients(store: Store, ids: number[], w: TimeWindow, o: TrackOptions): Promise<{ holdings: Holding[]; capped: boolean }> {
-	const { keys, capped } = await addressesOfClients(store, ids, w, o.maxAddresses ?? 100);
+	const { addresses, capped } = await addressesOfClients(store, ids, w, o.maxAddresses ?? 100);
 	const wanted = new Set(ids);
-	const holdings: Holding[] = [];
-	let anyCapped = capped;
-	for (const key of keys) {
-		const r = await addressHoldings(store, key, w, o);
-		anyCapped ||= r.capped;
-		holdings.push(...r.holdings.filter(h => h.clientRef !== null && wanted.has(h.clientRef)));
-	}
-	return { holdings, capped: anyCapped };
+	const [from, to] = bounds(w);
+	const clamp = (t: number) => Math.min(Math.max(t, from), to);
+	// Only the stretch of each address's history where these clients appear (plus the edges) is read.
+	const reads = addresses.map(a => ({ key: a.key, w: w.at !== undefined ? w : { from: clamp(a.first), to: clamp(a.last) } }));
+	const r = await addressHoldings(store, reads, o);
+	const holdings = r.holdings.flat().filter(h => h.clientRef !== null && wanted.has(h.clientRef) && inWindow(h, w));
+	return { holdings, capped: capped || r.capped };
 }
 
 export async function trackClient(store: Store, term: string, w: TimeWindow, o: TrackOptions = {}): Promise<TrackResult> {
@@ -489,9 +533,17 @@ export async function trackUser(store: Store, term: string, w: TimeWindow, o: Tr
 	}
 	const truncated = logons.length > cap;
 	logons.sort((a, b) => a.ts - b.ts);
-	const sessions = userSessions(logons, w);
-	const rows: TrackRow[] = [];
-	for (const s of sessions) {
+	const sessions = userSessions(logons, w).slice(-(o.maxAddresses ?? 100));
+	// The device behind each address at logon time: the holding of that address then — one read for all sessions.
+	const withIp = sessions.filter(s => s.ip !== null);
+	const { holdings } = await addressHoldings(store, withIp.map(s => ({ key: s.ip!, w: { from: s.from, to: s.from, at: s.from } })), o);
+	const leaseRows = await rowsOf(store, holdings.map(list => list.at(-1)).filter((h): h is Holding => h !== undefined));
+	const leaseOf = new Map<Session, TrackRow>();
+	let next = 0;
+	holdings.forEach((list, i) => {
+		if (list.length > 0) leaseOf.set(withIp[i], leaseRows[next++]);
+	});
+	const rows: TrackRow[] = sessions.map(s => {
 		const row: TrackRow = {
 			ip: s.ip ? formatKey(s.ip) : '',
 			family: s.ip && s.ip.length === 16 ? 6 : 4,
@@ -510,21 +562,18 @@ export async function trackUser(store: Store, term: string, w: TimeWindow, o: Tr
 			duplicates: 0,
 			missing: [],
 		};
-		// The device behind the address at logon time: the holding of that address then.
-		if (s.ip) {
-			const { holdings } = await addressHoldings(store, s.ip, { from: s.from, to: s.from, at: s.from }, o);
-			const [lease] = await rowsOf(store, holdings.slice(-1));
-			if (lease) {
-				row.mac = lease.mac;
-				row.clientId = lease.clientId;
-				row.duid = lease.duid;
-				row.host ??= lease.host;
-				row.servers = lease.servers;
-			} else row.missing.push('no lease held this address at logon time (static address, or not collected)');
-		} else row.missing.push('the logon events carry no address');
+		const lease = leaseOf.get(s);
+		if (lease) {
+			row.mac = lease.mac;
+			row.clientId = lease.clientId;
+			row.duid = lease.duid;
+			row.host ??= lease.host;
+			row.servers = lease.servers;
+		} else if (s.ip) row.missing.push('no lease held this address at logon time (static address, or not collected)');
+		else row.missing.push('the logon events carry no address');
 		if (!row.host) row.missing.push('the logon events carry no workstation name');
-		rows.push(row);
-	}
+		return row;
+	});
 	const notes = rows.length === 0 ? ['no logon by this user in the window'] : [];
 	if (truncated) notes.push(`more than ${cap} logons in the window: only the first were read; narrow the window`);
 	return { kind: 'user', term, subject: users.map(u => u.name).join(', '), window: w, rows, notes, truncated };
