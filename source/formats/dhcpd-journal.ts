@@ -32,6 +32,7 @@ function transition(prev: LeaseRecord | undefined, l: LeaseRecord): LeaseEventKi
 /** Replays lease entries in file order; keeps the last lease per address and returns the events implied. */
 export class DhcpdLeaseJournal {
 	private readonly last = new Map<string, LeaseRecord>();
+	private readonly since = new Map<string, number | null>();
 
 	apply(entries: Iterable<DhcpdLeaseEntry>): LeaseEventRecord[] {
 		const events: LeaseEventRecord[] = [];
@@ -61,15 +62,19 @@ export class DhcpdLeaseJournal {
 					});
 				}
 			}
+			this.since.set(key, kind === 'assign' || !prev ? (l.starts ?? l.cltt ?? null) : (this.since.get(key) ?? null));
 			this.last.delete(key);
 			this.last.set(key, l);
 		}
 		return events;
 	}
 
-	/** The current state of every address the journal has named (free and backup entries included). */
+	/**
+	 * The current state of every address the journal has named (free and backup entries included). dhcpd moves
+	 * `starts` on every renewal; here it is when the client's holding began, as the journal shows it.
+	 */
 	current(): LeaseRecord[] {
-		return [...this.last.values()];
+		return [...this.last.entries()].map(([key, l]) => ({ ...l, starts: this.since.get(key) ?? l.starts }));
 	}
 
 	get size(): number {

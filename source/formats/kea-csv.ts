@@ -197,6 +197,8 @@ function sameClient(a: LeaseRecord, b: LeaseRecord): boolean {
 /**
  * Replays journal rows: keeps the last row per address (valid_lifetime 0 = deleted) and derives events.
  * A deletion row carries the last cltt as its expire, not the moment of deletion: the event uses that time.
+ * Each lease's `starts` is set to when its client's holding began (its assign), so a store diffing lease
+ * sets dates the holding as the journal does.
  */
 export class KeaLeaseJournal {
 	private readonly last = new Map<string, KeaLeaseRow>();
@@ -208,6 +210,8 @@ export class KeaLeaseJournal {
 			const key = leaseKey(row.lease);
 			const prev = this.last.get(key);
 			const kind = transition(prev, row);
+			// The journal knows when the current client's holding began: kept as the lease's start.
+			row.lease.starts = kind === 'assign' || !prev ? (row.lease.cltt ?? null) : (prev.lease.starts ?? prev.lease.cltt ?? null);
 			if (kind) events.push(eventOf(row, kind, prev));
 			if (row.validLifetime === 0) this.last.delete(key);
 			else {

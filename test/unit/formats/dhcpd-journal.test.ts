@@ -26,6 +26,7 @@ test('journal blocks become assign, renew, release, expire and reassignment even
 		lease('10.0.0.2', 'active', 1500, '00:00:00:00:00:02'),
 		lease('10.0.0.2', 'free', 1500, '00:00:00:00:00:02', 5100),
 		lease('10.0.0.2', 'active', 6000, '00:00:00:00:00:03'),
+		lease('10.0.0.2', 'active', 7800, '00:00:00:00:00:03', 11400),
 		lease('10.0.0.3', 'abandoned', 7000, '00:00:00:00:00:04'),
 	]
 		.map(formatDhcpdLease)
@@ -41,12 +42,14 @@ test('journal blocks become assign, renew, release, expire and reassignment even
 			'assign 10.0.0.2 1500 00:00:00:00:00:02',
 			'expire 10.0.0.2 5100 00:00:00:00:00:02',
 			'assign 10.0.0.2 6000 00:00:00:00:00:03',
+			'renew 10.0.0.2 7800 00:00:00:00:00:03',
 			'decline 10.0.0.3 7000 00:00:00:00:00:04',
 		],
 	);
 	assert.equal(events[0].expires, 4600);
 	assert.equal(j.size, 3);
 	assert.deepEqual(j.current().map(l => l.state), ['released', 'active', 'abandoned']);
+	assert.equal(j.current()[1].starts, 6000);
 });
 
 test('the quirks fixture: an assignment then a release of 10.1.0.5; backup leases are not events', () => {

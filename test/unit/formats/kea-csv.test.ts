@@ -50,6 +50,8 @@ test('v6 journal: NA, TA, PD, non-canonical address text, renew', () => {
 	assert.deepEqual([ta?.ip, ta?.mac], ['2001:db8:1::11', '52:54:00:aa:bb:02']);
 	assert.equal(r.current.find(l => l.ip === '2001:db8:1::10')?.mac, '52:54:00:aa:bb:01');
 	assert.deepEqual(r.events.map(e => e.kind), ['assign', 'assign', 'assign', 'renew']);
+	// The holding began with the assign, not with the renewal.
+	assert.equal(r.current.find(l => l.ip === '2001:db8:1::10')?.starts, 1795500000 - 7200);
 });
 
 test('streaming over several files carries the journal across them', async () => {
