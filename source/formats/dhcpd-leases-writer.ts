@@ -51,3 +51,17 @@ export function formatDhcpdLease(l: LeaseRecord): string {
 }
 
 export const DHCPD_LEASES_HEADER = '# The format of this file is documented in the dhcpd.leases(5) manual page.\n# This lease file was written by isc-dhcp-4.4.3-P1\n\n# authoring-byte-order entry is generated, DO NOT DELETE\nauthoring-byte-order little-endian;\n\n';
+
+/** One dhcpd6 `ia-na`/`ia-ta` block holding one address (IAID little-endian, then the DUID, as dhcpd writes it). */
+export function formatDhcpdIa(l: LeaseRecord): string {
+	const id = Buffer.alloc(4);
+	id.writeUInt32LE((l.iaid ?? 0) >>> 0);
+	const duid = Buffer.from(hexOf(l.duid ?? ''), 'hex');
+	const lines = [`ia-${l.leaseType === 'ta' ? 'ta' : 'na'} "${escapeBytes(Buffer.concat([id, duid]))}" {`];
+	if (l.cltt != null) lines.push(`  cltt ${formatLeaseTime(l.cltt)};`);
+	lines.push(`  iaaddr ${l.ip} {`, `    binding state ${STATE_WORD[l.state] ?? 'free'};`);
+	if (l.ends != null && l.cltt != null) lines.push(`    preferred-life ${Math.round((l.ends - l.cltt) * 0.625)};`, `    max-life ${l.ends - l.cltt};`);
+	if (l.ends !== undefined) lines.push(`    ends ${formatLeaseTime(l.ends)};`);
+	lines.push('  }', '}', '');
+	return lines.join('\n');
+}

@@ -70,3 +70,47 @@ export class LocalClock {
 		return base + mi * 60 + s;
 	}
 }
+
+export interface WallClock {
+	year: number;
+	month: number;
+	day: number;
+	hour: number;
+	minute: number;
+	second: number;
+	/** 0 = Sunday. */
+	weekday: number;
+}
+
+/** Epoch seconds → the server's wall clock; the zone offset is looked up once per hour of input. */
+export class WallClockFormatter {
+	private readonly offsets = new Map<number, number>();
+	constructor(readonly clock: ServerClock) {
+		checkClock(clock);
+	}
+
+	private offsetSeconds(epoch: number): number {
+		if ('utcOffsetMinutes' in this.clock) return this.clock.utcOffsetMinutes * 60;
+		const hour = Math.floor(epoch / 3600);
+		let off = this.offsets.get(hour);
+		if (off === undefined) {
+			off = zoneOffsetMs(this.clock.timeZone, hour * 3600_000) / 1000;
+			if (this.offsets.size > 100_000) this.offsets.clear();
+			this.offsets.set(hour, off);
+		}
+		return off;
+	}
+
+	parts(epoch: number): WallClock {
+		const d = new Date((epoch + this.offsetSeconds(epoch)) * 1000);
+		return {
+			year: d.getUTCFullYear(),
+			month: d.getUTCMonth() + 1,
+			day: d.getUTCDate(),
+			hour: d.getUTCHours(),
+			minute: d.getUTCMinutes(),
+			second: d.getUTCSeconds(),
+			weekday: d.getUTCDay(),
+		};
+	}
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDhcpdLease, formatLeaseTime } from '../../../source/formats/dhcpd-leases-writer.js';
+import { formatDhcpdIa, formatDhcpdLease, formatLeaseTime } from '../../../source/formats/dhcpd-leases-writer.js';
 import { parseDhcpdLeases } from '../../../source/formats/dhcpd-leases.js';
 import type { LeaseRecord } from '../../../source/domain/dhcp.js';
 
@@ -26,5 +26,22 @@ test('written blocks read back to the same lease, escapes included', () => {
 	const { entries, issues } = parseDhcpdLeases(formatDhcpdLease(lease));
 	assert.deepEqual(issues, []);
 	assert.equal(entries[0].type, 'lease');
+	assert.deepEqual(entries[0].type === 'lease' && entries[0].lease, lease);
+});
+
+test('written ia-na blocks read back with IAID, DUID and times', () => {
+	const lease: LeaseRecord = {
+		family: 6,
+		ip: '2001:db8:40::1005',
+		state: 'active',
+		ends: 1795043200,
+		leaseType: 'na',
+		duid: '00:03:00:01:00:50:56:b0:68:05',
+		iaid: 305419896,
+		cltt: 1795000000,
+		mac: '00:50:56:b0:68:05',
+	};
+	const { entries, issues } = parseDhcpdLeases(formatDhcpdIa(lease));
+	assert.deepEqual(issues, []);
 	assert.deepEqual(entries[0].type === 'lease' && entries[0].lease, lease);
 });

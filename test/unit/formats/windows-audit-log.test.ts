@@ -87,3 +87,15 @@ test('real audit-log samples: every file parses; concrete values', t => {
 	assert.equal(six.events[0].duid, '00:04:a3:44:73:bf:c2:7f:c5:5b:25:e8:6a:f0:e1:76:1d:aa');
 	assert.equal(six.events[0].ts, utc('2021-12-06T12:43:57'));
 });
+
+test('wall-clock formatting is the inverse of reading local times', async () => {
+	const { WallClockFormatter, LocalClock } = await import('../../../source/formats/local-time.js');
+	const f = new WallClockFormatter({ timeZone: 'America/New_York' });
+	const back = new LocalClock({ timeZone: 'America/New_York' });
+	for (const t of [utc('2026-01-15T17:00:00'), utc('2026-07-04T03:59:59'), utc('2026-11-01T12:00:00')]) {
+		const p = f.parts(t);
+		assert.equal(back.epoch(p.year, p.month, p.day, p.hour, p.minute, p.second), t);
+	}
+	assert.equal(f.parts(utc('2026-01-15T17:00:00')).hour, 12);
+	assert.equal(f.parts(utc('2026-01-15T17:00:00')).weekday, 4);
+});
