@@ -34,6 +34,15 @@ export async function rowsByIdentity<Row>(store: Store, kind: ImportKind, tuples
 	return out;
 }
 
+/** Whether any row of this kind is stored in these spaces (a fresh space needs no identity lookups). */
+export async function anyStored(store: Store, kind: ImportKind, spaceIds: number[]): Promise<boolean> {
+	const row = await store.get<{ found: number }>(
+		`SELECT EXISTS (SELECT 1 FROM ${IDENTITY[kind].table} WHERE space_id IN (SELECT value FROM json_each(?))) AS found`,
+		[JSON.stringify(spaceIds)],
+	);
+	return !!row?.found;
+}
+
 /** Ids of stored rows by identity tuple, -1 where none (after a write, to attach custom values and tags). */
 export async function idsByIdentity(store: Store, kind: ImportKind, tuples: unknown[][]): Promise<number[]> {
 	const ids = tuples.map(() => -1);

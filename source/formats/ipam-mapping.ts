@@ -19,6 +19,7 @@ import {
 	prefixCell,
 	rangeAssignment,
 	tagList,
+	addressKey,
 	vlanCell,
 } from './ipam-values.js';
 
@@ -37,6 +38,7 @@ export class RowMapper {
 	private readonly index: Map<Field, number>;
 	private fields: string[] = [];
 	private adjusted: Record<string, string> | null = null;
+	private current: Field | 'custom' = 'ip';
 
 	constructor(
 		private readonly header: ResolvedHeader,
@@ -74,18 +76,12 @@ export class RowMapper {
 			this.header.dialect.adjust(this.kind, cells);
 			this.adjusted = cells;
 		}
-		let field: Field | 'custom' = 'ip';
+		this.current = 'ip';
 		let customColumn = '';
-		// Each step names the field it reads, so a CellError is reported against that column.
-		const cell = (f: Field): string | undefined => {
-			field = f;
-			const v = this.raw(f);
-			return v === undefined ? undefined : TEXT_FIELDS.has(f) ? unguardCell(v) : v;
-		};
 		try {
-			const row = this.build(record.line, cell);
+			const row = this.build(record.line);
 			if (this.header.custom.length > 0) {
-				field = 'custom';
+				this.current = 'custom';
 				for (const { field: def, index } of this.header.custom) {
 					customColumn = this.header.header[index];
 					const v = record.fields[index] ?? '';
@@ -97,99 +93,111 @@ export class RowMapper {
 			return row;
 		} catch (err) {
 			if (err instanceof CellError) {
-				return { column: field === 'custom' ? customColumn : this.column(field as Field), reason: err.message };
+				return { column: this.current === 'custom' ? customColumn : this.column(this.current), reason: err.message };
 			}
 			throw err;
 		}
 	}
 
-	private build(line: number, cell: (f: Field) => string | undefined): ImportRow {
-		const opt = <T>(f: Field, parse: (v: string) => T): T | undefined => {
-			const v = cell(f);
-			return v === undefined || v === '' ? undefined : parse(v);
-		};
-		const nullable = <T>(f: Field, parse: (v: string) => T): T | null | undefined => {
-			const v = cell(f);
-			return v === undefined ? undefined : v === '' ? null : parse(v);
-		};
-		const required = (f: Field): string => {
-			const v = cell(f);
-			if (v === undefined || v === '') throw new CellError('is empty; a value is required');
-			return v;
-		};
-		const base = {
-			line,
-			space: opt('space', v => v) ?? this.options.space,
-			tags: opt('tags', tagList),
-		};
+	// Each read remembers its field, so a CellError thrown while parsing it is reported against that column.
+	private cell(f: Field): string | undefined {
+		this.current = f;
+		const v = this.raw(f);
+		return v === undefined ? undefined : TEXT_FIELDS.has(f) ? unguardCell(v) : v;
+	}
+
+	private opt<T>(f: Field, parse: (v: string) => T): T | undefined {
+		const v = this.cell(f);
+		return v === undefined || v === '' ? undefined : parse(v);
+	}
+
+	private nullable<T>(f: Field, parse: (v: string) => T): T | null | undefined {
+		const v = this.cell(f);
+		return v === undefined ? undefined : v === '' ? null : parse(v);
+	}
+
+	private required(f: Field): string {
+		const v = this.cell(f);
+		if (v === undefined || v === '') throw new CellError('is empty; a value is required');
+		return v;
+	}
+
+	private build(line: number): ImportRow {
+		const space = this.opt('space', text) ?? this.options.space;
+		const tags = this.opt('tags', tagList);
 		switch (this.kind) {
 			case 'block': {
-				const prefix = prefixCell(required('prefix'));
+				const prefix = prefixCell(this.required('prefix'));
 				// Microsoft's own block example gives an end that is not its /14's; keep the row, say so.
 				const notes: CellProblem[] = [];
 				for (const which of ['start', 'end'] as const) {
-					const a = opt(which, v => addressCell(v));
+					const a = this.opt(which, addressOnly);
 					const note = a && prefixBoundNote(prefix, which, a);
 					if (note) notes.push({ column: this.column(which), reason: note });
 				}
-				const row: BlockImport = { kind: 'block', ...base, prefix, name: cell('name'), description: cell('description'), rir: cell('rir') };
+				const row: BlockImport = { kind: 'block', line, space, tags, prefix, name: this.cell('name'), description: this.cell('description'), rir: this.cell('rir') };
 				if (notes.length > 0) row.notes = notes;
 				return row;
 			}
 			case 'subnet': {
-				const mask = this.has('mask') ? cell('mask') : undefined;
-				const prefix = prefixCell(required('prefix'), mask);
-				return { kind: 'subnet', ...base, prefix, name: cell('name'), description: cell('description'), vlan: nullable('vlan', vlanCell) };
+				const mask = this.has('mask') ? this.cell('mask') : undefined;
+				const prefix = prefixCell(this.required('prefix'), mask);
+				return { kind: 'subnet', line, space, tags, prefix, name: this.cell('name'), description: this.cell('description'), vlan: this.nullable('vlan', vlanCell) };
 			}
 			case 'range': {
-				const start = addressCell(required('start'), true);
-				const end = addressCell(required('end'), true);
+				const start = addressCell(this.required('start'), true);
+				const end = addressCell(this.required('end'), true);
 				const span = rangeSpan(start, end);
-				const network = opt('network', v => prefixCell(v));
-				// `cell` has just read the network column, so the error is reported against it.
+				const network = this.opt('network', prefixOnly);
+				// The network column was read last, so the error is reported against it.
 				if (network && !checkInNetwork(network, span)) throw new CellError('the range does not lie inside this network');
 				return {
 					kind: 'range',
-					...base,
+					line,
+					space,
+					tags,
 					span,
-					name: cell('name'),
-					description: cell('description'),
-					managedBy: this.owner('managedBy', cell, 'IPAM'),
-					managedByEntity: this.owner('serviceInstance', cell, ''),
-					assignmentType: opt('assignmentType', rangeAssignment),
+					name: this.cell('name'),
+					description: this.cell('description'),
+					managedBy: this.owner('managedBy', 'IPAM'),
+					managedByEntity: this.owner('serviceInstance', ''),
+					assignmentType: this.opt('assignmentType', rangeAssignment),
 				};
 			}
 			case 'address': {
-				const ip = addressCell(required('ip'), true);
+				const ip = addressCell(this.required('ip'), true);
 				return {
 					kind: 'address',
-					...base,
+					line,
+					space,
+					tags,
 					ip,
-					managedBy: this.owner('managedBy', cell, 'IPAM')!,
-					managedByEntity: this.owner('serviceInstance', cell, '')!,
-					hostname: cell('hostname'),
-					description: cell('description'),
-					mac: nullable('mac', macCell),
-					clientId: nullable('clientId', clientIdCell),
-					duid: nullable('duid', clientIdCell),
-					iaid: nullable('iaid', v => integerCell(v, 0, 0xffffffff)),
-					assignmentType: opt('assignmentType', addressAssignment),
-					status: opt('status', addressStatus),
-					deviceType: cell('deviceType'),
-					owner: cell('owner'),
-					assetTag: cell('assetTag'),
-					serialNumber: cell('serialNumber'),
-					assignedAt: nullable('assignedAt', dateCell),
-					expiresAt: nullable('expiresAt', dateCell),
+					key: addressKey(ip),
+					managedBy: this.owner('managedBy', 'IPAM'),
+					managedByEntity: this.owner('serviceInstance', ''),
+					hostname: this.cell('hostname'),
+					description: this.cell('description'),
+					mac: this.nullable('mac', macCell),
+					clientId: this.nullable('clientId', clientIdCell),
+					duid: this.nullable('duid', clientIdCell),
+					iaid: this.nullable('iaid', iaidCell),
+					assignmentType: this.opt('assignmentType', addressAssignment),
+					status: this.opt('status', addressStatus),
+					deviceType: this.cell('deviceType'),
+					owner: this.cell('owner'),
+					assetTag: this.cell('assetTag'),
+					serialNumber: this.cell('serialNumber'),
+					assignedAt: this.nullable('assignedAt', dateCell),
+					expiresAt: this.nullable('expiresAt', dateCell),
 				};
 			}
 		}
 	}
 
 	/** Managed-by service / service instance: the cell, else the inventory option, else the default; inventory rows must match. */
-	private owner(f: 'managedBy' | 'serviceInstance', cell: (f: Field) => string | undefined, fallback: string): string {
+	private owner(f: 'managedBy' | 'serviceInstance', fallback: string): string {
 		const forced = f === 'managedBy' ? this.options.managedBy : this.options.serviceInstance;
-		const v = cell(f);
+		const v = this.cell(f);
 		const given = v === undefined || v === '' ? undefined : f === 'managedBy' ? managedByService(v) : v.trim();
 		const wanted = forced === undefined ? undefined : f === 'managedBy' ? managedByService(forced) : forced;
 		if (given !== undefined && wanted !== undefined && given.toLowerCase() !== wanted.toLowerCase()) {
@@ -198,6 +206,11 @@ export class RowMapper {
 		return given ?? wanted ?? fallback;
 	}
 }
+
+const text = (v: string) => v;
+const addressOnly = (v: string) => addressCell(v);
+const prefixOnly = (v: string) => prefixCell(v);
+const iaidCell = (v: string) => integerCell(v, 0, 0xffffffff);
 
 function rangeSpan(start: Address, end: Address): Span {
 	if (start.family !== end.family) throw new CellError(`the range mixes IPv${start.family} and IPv${end.family}`);

@@ -50,6 +50,8 @@ export interface RangeImport extends RowBase {
 export interface AddressImport extends RowBase {
 	kind: 'address';
 	ip: Address;
+	/** The store key of `ip` as hex (computed once: identity lookups and writes both use it). */
+	key: string;
 	/** Part of the identity, so always set (defaults IPAM / ''). */
 	managedBy: string;
 	managedByEntity: string;

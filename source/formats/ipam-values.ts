@@ -1,5 +1,5 @@
 // Cell values of address-space imports: parsing and validating addresses, prefixes, enums, dates and ids into the store's vocabulary.
-import { AddressError, formatAddress, formatPrefix, formatValue, parseAddress, parsePrefix, prefixSpan, spanContainsSpan, type Address, type Prefix } from '../domain/ip.js';
+import { AddressError, formatAddress, formatPrefix, formatValue, keyHex, parseAddress, parsePrefix, prefixSpan, spanContainsSpan, type Address, type Prefix } from '../domain/ip.js';
 import { parseClientId, parseMac } from '../domain/mac.js';
 import type { AddressAssignment, AddressStatus, CustomFieldDef, RangeAssignment } from './ipam-rows.js';
 
@@ -65,8 +65,38 @@ export function managedByService(value: string): string {
 	return SERVICES[squash(value)] ?? value.trim();
 }
 
+/** Dotted-quad IPv4 without leading zeros, parsed without BigInt arithmetic; null = not that simple form. */
+function quickV4(v: string): number | null {
+	let n = 0;
+	let octet = 0;
+	let digits = 0;
+	let dots = 0;
+	for (let i = 0; i < v.length; i++) {
+		const c = v.charCodeAt(i);
+		if (c >= 48 && c <= 57) {
+			if (digits > 0 && octet === 0) return null;
+			octet = octet * 10 + (c - 48);
+			if (++digits > 3 || octet > 255) return null;
+		} else if (c === 46 && digits > 0 && dots < 3) {
+			n = n * 256 + octet;
+			octet = 0;
+			digits = 0;
+			dots++;
+		} else return null;
+	}
+	if (dots !== 3 || digits === 0) return null;
+	return n * 256 + octet;
+}
+
+/** The store key of an address as hex. */
+export function addressKey(a: Address): string {
+	return a.family === 4 ? Number(a.value).toString(16).padStart(8, '0') : keyHex(6, a.value);
+}
+
 /** An address, optionally written with a mask (NetBox "192.0.2.4/24"), which must then contain it. */
 export function addressCell(value: string, allowMask = false): Address {
+	const quick = quickV4(value);
+	if (quick !== null) return { family: 4, value: BigInt(quick) };
 	const slash = value.indexOf('/');
 	try {
 		if (slash < 0) return parseAddress(value);
@@ -105,7 +135,10 @@ export function checkInNetwork(prefix: Prefix, span: { family: 4 | 6; start: big
 	return spanContainsSpan(prefixSpan(prefix), span);
 }
 
+const CANONICAL_MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+
 export function macCell(value: string): string {
+	if (CANONICAL_MAC.test(value)) return value;
 	try {
 		return parseMac(value);
 	} catch (err) {

@@ -48,7 +48,7 @@ export function identity(row: ImportRow, spaceId: number): unknown[] {
 		case 'range':
 			return [spaceId, row.span.family, keyHex(row.span.family, row.span.start), keyHex(row.span.family, row.span.end), row.managedBy ?? 'IPAM', row.managedByEntity ?? ''];
 		case 'address':
-			return [spaceId, keyHex(row.ip.family, row.ip.value), row.managedBy, row.managedByEntity];
+			return [spaceId, row.key, row.managedBy, row.managedByEntity];
 	}
 }
 
@@ -62,7 +62,7 @@ export function identityKey(row: ImportRow, spaceName: string): string {
 		case 'range':
 			return `${space}|${row.span.family}|${row.span.start}|${row.span.end}|${(row.managedBy ?? 'IPAM').toLowerCase()}|${(row.managedByEntity ?? '').toLowerCase()}`;
 		case 'address':
-			return `${space}|${row.ip.family}|${row.ip.value}|${row.managedBy.toLowerCase()}|${row.managedByEntity.toLowerCase()}`;
+			return `${space}|${row.key}|${row.managedBy.toLowerCase()}|${row.managedByEntity.toLowerCase()}`;
 	}
 }
 

@@ -1,6 +1,6 @@
 // The import plan: each good row classified against the store (create, update with changed fields, unchanged), duplicates inside the file, and inventory deletions. Reads only.
 import type { Store } from '../../../store/database.js';
-import { eachOwnedRow, rowsByIdentity } from '../../../store/import-lookup.js';
+import { anyStored, eachOwnedRow, rowsByIdentity } from '../../../store/import-lookup.js';
 import type { ImportIssue } from '../../formats/ipam-import.js';
 import type { ImportRow, ObjectKind } from '../../formats/ipam-rows.js';
 import { managedByService } from '../../formats/ipam-values.js';
@@ -57,8 +57,11 @@ export async function planImport(store: Store, kind: ObjectKind, rows: ImportRow
 		planned.push({ row, spaceId: space.id, spaceName: space.name, changed: [] });
 	}
 	const known = planned.filter(p => p.spaceId !== 0);
-	const stored = await rowsByIdentity<StoredRow>(store, kind, known.map(p => identity(p.row, p.spaceId)));
-	for (const s of stored) known[Number(s._i)].stored = s;
+	const spaceIds = [...new Set(known.map(p => p.spaceId))];
+	if (known.length > 0 && (await anyStored(store, kind, spaceIds))) {
+		const stored = await rowsByIdentity<StoredRow>(store, kind, known.map(p => identity(p.row, p.spaceId)));
+		for (const s of stored) known[Number(s._i)].stored = s;
+	}
 	for (const p of planned) {
 		if (!p.stored) plan.creates.push(p);
 		else {

@@ -1,0 +1,117 @@
+// CSV import (issue 2): 1,000,000 MS IPAM address rows into a store with subnets, ranges, every index, parents resolved and utilization rolled up.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Store } from '../store/database.js';
+import { upsertBlocks } from '../store/blocks.js';
+import { upsertSubnets } from '../store/subnets.js';
+import { upsertRanges } from '../store/ranges.js';
+import { readImportFile } from '../source/formats/ipam-import.js';
+import { planImport } from '../source/commands/import/plan.js';
+import { applyPlan } from '../source/commands/import/apply.js';
+
+const ROWS = Number(process.env.IMPORT_ROWS ?? 1_000_000);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** 10.0.0.0/8 with one /24 subnet per 256 rows and a DHCP-style range in each, so every row gets both parents. */
+async function seed(db: string): Promise<void> {
+	const store = await Store.open(db);
+	const subnets = Math.ceil(ROWS / 250);
+	await store.transaction(async tx => {
+		await upsertBlocks(tx, [{ spaceId: 1, prefix: { family: 4, network: 0x0a000000n, length: 8 }, name: 'ten' }]);
+		const rows = [];
+		const ranges = [];
+		for (let i = 0; i < subnets; i++) {
+			const network = 0x0a000000n + (BigInt(i) << 8n);
+			rows.push({ spaceId: 1, prefix: { family: 4 as const, network, length: 24 }, name: `s${i}` });
+			ranges.push({ spaceId: 1, span: { family: 4 as const, start: network + 100n, end: network + 199n }, assignmentType: 'dynamic' as const });
+		}
+		await upsertSubnets(tx, rows);
+		await upsertRanges(tx, ranges);
+	});
+	await store.close();
+}
+
+function generate(file: string): void {
+	const out = fs.openSync(file, 'w');
+	let chunk = 'IpAddress,ManagedByService,ServiceInstance,DeviceType,IpAddressState,AssignmentType,MacAddress,DeviceName,Description\r\n';
+	for (let i = 0; i < ROWS; i++) {
+		// 250 addresses per /24 (.1–.250), so ranges .100–.199 hold 100 of them.
+		const subnet = Math.floor(i / 250);
+		const host = (i % 250) + 1;
+		const ip = `10.${(subnet >> 8) & 255}.${subnet & 255}.${host}`;
+		const mac = `00:15:5d:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
+		chunk += `${ip},IPAM,localhost,Host,In-Use,${host >= 100 && host <= 199 ? 'Dynamic' : 'Static'},${mac},host-${i}.corp.example,"rack ${i % 40}, row ${i % 7}"\r\n`;
+		if (chunk.length > 1 << 20) {
+			fs.writeSync(out, chunk);
+			chunk = '';
+		}
+	}
+	fs.writeSync(out, chunk);
+	fs.closeSync(out);
+}
+
+const rate = (n: number, ms: number) => `${Math.round(n / (ms / 1000)).toLocaleString('en-US')} rows/s`;
+
+export async function run(): Promise<void> {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-bench-import-'));
+	const csv = path.join(dir, 'addresses.csv');
+	try {
+		let t = performance.now();
+		generate(csv);
+		console.log(`generated ${ROWS.toLocaleString('en-US')} rows (${(fs.statSync(csv).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+		// In-process, phase by phase: the same functions `ipam import` runs.
+		const db = path.join(dir, 'in-process.db');
+		await seed(db);
+		const store = await Store.open(db);
+		const customFields = (await store.all<{ id: number; name: string }>('SELECT id, name FROM custom_field')).map(f => ({ ...f, multi: false, allowed: null, appliesTo: [] }));
+		t = performance.now();
+		const started = t;
+		const read = await readImportFile(csv, { customFields });
+		if (!read.ok) throw new Error(read.issue.reason);
+		const tRead = performance.now() - t;
+		t = performance.now();
+		const plan = await planImport(store, 'address', read.file.rows, { defaultSpace: 'Default' });
+		const tPlan = performance.now() - t;
+		t = performance.now();
+		const result = await applyPlan(store, plan, { file: csv, customFields });
+		const tApply = performance.now() - t;
+		const total = performance.now() - started;
+		const check = await store.get<{ n: number; parented: number; ranged: number }>(
+			'SELECT count(*) AS n, count(subnet_id) AS parented, count(range_id) AS ranged FROM address',
+		);
+		const util = await store.get<{ used: number }>('SELECT sum(used) AS used FROM subnet');
+		await store.close();
+		console.log(`in-process: read+validate ${(tRead / 1000).toFixed(2)} s, plan ${(tPlan / 1000).toFixed(2)} s, write+parents+rollup ${(tApply / 1000).toFixed(2)} s`);
+		console.log(`in-process total ${(total / 1000).toFixed(2)} s = ${rate(ROWS, total)} (target ≥ 100,000 rows/s); ${result.created} created`);
+		console.log(`check: ${check?.n} rows, ${check?.parented} with a subnet, ${check?.ranged} with a range, subnet utilization sum ${util?.used}`);
+
+		// End to end through the built binary, as a user runs it (process start, store open, summary).
+		const cli = path.join(root, 'dist', 'cli.js');
+		if (fs.existsSync(cli)) {
+			const db2 = path.join(dir, 'cli.db');
+			await seed(db2);
+			t = performance.now();
+			const r = spawnSync(process.execPath, [cli, '--db', db2, 'import', csv], { encoding: 'utf8' });
+			const ms = performance.now() - t;
+			if (r.status !== 0) throw new Error(`ipam import exited ${r.status}: ${r.stderr.slice(0, 500)}`);
+			console.log(`ipam import (built binary) ${(ms / 1000).toFixed(2)} s = ${rate(ROWS, ms)}`);
+			t = performance.now();
+			const again = spawnSync(process.execPath, [cli, '--db', db2, 'import', csv], { encoding: 'utf8' });
+			const ms2 = performance.now() - t;
+			console.log(`re-import of the same file (all unchanged) ${(ms2 / 1000).toFixed(2)} s = ${rate(ROWS, ms2)}: ${again.stdout.trim().split(': ').slice(-1)[0]}`);
+			t = performance.now();
+			const exp = spawnSync(process.execPath, [cli, '--db', db2, 'export', 'address', '-o', path.join(dir, 'out.csv')], { encoding: 'utf8' });
+			const ms3 = performance.now() - t;
+			if (exp.status !== 0) throw new Error(`ipam export exited ${exp.status}: ${exp.stderr.slice(0, 500)}`);
+			console.log(`ipam export address ${(ms3 / 1000).toFixed(2)} s = ${rate(ROWS, ms3)}`);
+		}
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await run();
