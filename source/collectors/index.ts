@@ -3,6 +3,9 @@ import type { Collector } from './collector.js';
 
 const loaders: Record<string, () => Promise<Collector>> = {
 	kea: async () => (await import('./kea/index.js')).keaCollector,
+	dhcpd: async () => (await import('./dhcpd/index.js')).dhcpdCollector,
+	dnsmasq: async () => (await import('./dnsmasq/index.js')).dnsmasqCollector,
+	windows: async () => (await import('./windows/index.js')).windowsCollector,
 };
 
 /** Collectors registered at run time (tests register fakes here; nothing in the product does). */
