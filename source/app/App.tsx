@@ -1,6 +1,6 @@
 // The TUI shell: header, breadcrumbs, the current pane (or help / describe / form), the prompt line and the footer.
 import React, { useCallback, useEffect, useRef, useState } from 'react';
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, Text, useApp, useInput, type Key } from 'ink';
 import type { Store } from '../../store/database.js';
 import { serverFreshness } from '../../store/describe.js';
 import { findPane, paneById } from '../panes/registry.js';
@@ -13,7 +13,7 @@ import { HelpView, type HelpEntry } from '../components/HelpView.js';
 import { DescribeView, describeLines, type DescribeSection } from '../components/DescribeView.js';
 import { ErrorBoundary } from '../components/ErrorBoundary.js';
 import { sanitize } from '../domain/sanitize.js';
-import { actionFor, bindingsFor, keyName, type Action } from './keymap.js';
+import { actionFor, bindingsFor, keyName, splitChunk, type Action } from './keymap.js';
 import { complete, runCommandLine, suggestions } from './command-line.js';
 import { addressSections, describe } from './describe.js';
 import { paint } from './theme.js';
@@ -53,8 +53,20 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 	const { exit } = useApp();
 	const { columns: width, rows } = useTerminalSize();
 	const [stack, setStack] = useState<Frame[]>(() => [frameFor(findPane(initialPane) ?? paneById('blocks'))]);
-	const [mode, setMode] = useState<Mode>('normal');
-	const [line, setLine] = useState('');
+	const [mode, setModeState] = useState<Mode>('normal');
+	const [line, setLineState] = useState('');
+	// Keys can arrive several to a chunk (a loaded machine, a paste): each is handled against the state the
+	// previous one left, so mode and prompt text are mirrored in refs updated at once.
+	const modeRef = useRef<Mode>('normal');
+	const lineRef = useRef('');
+	const setMode = (m: Mode) => {
+		modeRef.current = m;
+		setModeState(m);
+	};
+	const setLine = (l: string) => {
+		lineRef.current = l;
+		setLineState(l);
+	};
 	const [status, setStatus] = useState<{ text: string; error?: boolean } | null>(null);
 	const [servers, setServers] = useState<ServerFreshness[]>([]);
 	const [now, setNow] = useState(() => Date.now() / 1000);
@@ -226,9 +238,10 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 		}
 	};
 
-	useInput(
-		(input, key) => {
+	const handleKey = (input: string, key: Key) => {
 			const name = keyName(input, key);
+			const mode = modeRef.current;
+			const line = lineRef.current;
 			if (name === 'ctrl+c') return quit();
 			if (mode === 'command' || mode === 'filter') {
 				if (name === 'escape') {
@@ -241,10 +254,10 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 					replaceTop({ filter: line });
 					return setMode('normal');
 				}
-				if (name === 'tab' && mode === 'command') return setLine(l => complete(l));
-				if (name === 'backspace' || name === 'delete') return setLine(l => l.slice(0, -1));
+				if (name === 'tab' && mode === 'command') return setLine(complete(lineRef.current));
+				if (name === 'backspace' || name === 'delete') return setLine(lineRef.current.slice(0, -1));
 				if (name === 'ctrl+u') return setLine('');
-				if (input && !key.ctrl && !key.meta && input >= ' ') return setLine(l => l + input);
+				if (input && !key.ctrl && !key.meta && input >= ' ') return setLine(lineRef.current + input);
 				return;
 			}
 			if (mode === 'help') {
@@ -274,6 +287,11 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 			}
 			const action = actionFor(name, frame.pane);
 			if (action) guard(() => act(action));
+	};
+
+	useInput(
+		(input, key) => {
+			for (const [i, k] of splitChunk(input, key)) handleKey(i, k);
 		},
 		{ isActive: mode !== 'form' },
 	);

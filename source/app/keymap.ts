@@ -71,3 +71,24 @@ export function bindingsFor(pane: { id: string; form?: string }): Binding[] {
 export function actionFor(name: string, pane: { id: string; form?: string }): Action | undefined {
 	return bindingsFor(pane).find(b => b.keys.includes(name))?.action;
 }
+
+const NO_KEY: Key = {
+	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+	return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+	super: false, hyper: false, capsLock: false, numLock: false,
+} as Key;
+
+/**
+ * Keys that arrived in one chunk (a loaded machine, tmux, a paste) as separate key presses; escape
+ * sequences are left whole because the input parser already split those.
+ */
+export function splitChunk(input: string, key: Key): [string, Key][] {
+	if (input.length <= 1 || key.meta || input.includes('\u001b')) return [[input, key]];
+	return [...input].map(ch => {
+		if (ch === '\r' || ch === '\n') return ['\r', { ...NO_KEY, return: true }];
+		if (ch === '\t') return ['', { ...NO_KEY, tab: true }];
+		if (ch === '\u007f' || ch === '\b') return ['', { ...NO_KEY, backspace: true }];
+		if (ch < ' ') return [String.fromCharCode(ch.charCodeAt(0) + 96), { ...NO_KEY, ctrl: true }];
+		return [ch, { ...NO_KEY, shift: ch !== ch.toLowerCase() }];
+	});
+}

@@ -46,3 +46,15 @@ test('Tab completes a unique name and a common prefix', () => {
 	assert.deepEqual(suggestions('s'), ['servers', 'subnets']);
 	assert.equal(complete('leases 10.'), 'leases 10.', 'arguments are left alone');
 });
+
+test('keys that arrive in one chunk are split into separate presses', async () => {
+	const { splitChunk } = await import('../../../source/app/keymap.js');
+	const base = { return: false, tab: false, backspace: false, ctrl: false, meta: false, shift: false } as never;
+	const keys = splitChunk('ea\tZ\r\u007f', base);
+	assert.deepEqual(keys.map(([i]) => i), ['e', 'a', '', 'Z', '\r', '']);
+	assert.equal(keys[2][1].tab, true);
+	assert.equal(keys[3][1].shift, true);
+	assert.equal(keys[4][1].return, true);
+	assert.equal(keys[5][1].backspace, true);
+	assert.deepEqual(splitChunk('\u001b[B', base).map(([i]) => i), ['\u001b[B'], 'escape sequences stay whole');
+});
