@@ -70,6 +70,8 @@ interface Built {
 	store: string;
 	raw: string;
 	insertSeconds: number;
+	/** CPU seconds (all threads of this process: JS and SQLite's) spent in the inserts. */
+	insertCpuSeconds: number;
 	firstMillionSeconds: number;
 	leaseRows: number;
 	logonRows: number;
@@ -81,7 +83,7 @@ async function build(p: Plan, dir: string): Promise<Built> {
 	const file = path.join(dir, 'tracking.db');
 	const raw = path.join(dir, 'DhcpSrvLog-all.log');
 	for (const f of [file, `${file}-wal`, `${file}-shm`, raw]) fs.rmSync(f, { force: true });
-	const store = await Store.open(file, { cacheMiB: 1024 });
+	const store = await Store.open(file, { cacheMiB: Number(process.env.IPAM_BENCH_CACHE_MIB ?? 2048) });
 	const rand = prng(20261125);
 	const rawOut = fs.createWriteStream(raw);
 	await store.insertMany('server', ['id', 'name', 'kind', 'ha_group'], [[1, 'dhcp-a', 'windows', 'ha1'], [2, 'dhcp-b', 'windows', 'ha1'], [3, 'kea-1', 'kea', null]]);
@@ -123,15 +125,19 @@ async function build(p: Plan, dir: string): Promise<Built> {
 	let logons: LogonRecord[] = [];
 	let rawLines: string[] = [];
 	let insertSeconds = 0;
+	let insertCpuSeconds = 0;
 	let firstMillionSeconds = 0;
 	let written = 0;
 	let logonCount = 0;
 	const samples: { ip: string; ts: number }[] = [];
 	const flush = async () => {
 		const t0 = process.hrtime.bigint();
+		const c0 = process.cpuUsage();
 		await store.insertMany('lease_event', cols, rows, { conflict: 'ignore' });
 		if (logons.length) await insertLogons(store, logons);
 		insertSeconds += Number(process.hrtime.bigint() - t0) / 1e9;
+		const c = process.cpuUsage(c0);
+		insertCpuSeconds += (c.user + c.system) / 1e6;
 		written += rows.length;
 		if (firstMillionSeconds === 0 && written >= 1_000_000) firstMillionSeconds = insertSeconds;
 		if (!rawOut.write(rawLines.join(''))) await new Promise(r => rawOut.once('drain', r));
@@ -186,7 +192,7 @@ async function build(p: Plan, dir: string): Promise<Built> {
 	const counts = await store.get<{ lease: number; logon: number }>('SELECT (SELECT max(id) FROM lease_event) AS lease, (SELECT count(*) FROM logon_event) AS logon');
 	await store.exec('PRAGMA wal_checkpoint(TRUNCATE)');
 	await store.close();
-	const built: Built = { store: file, raw, insertSeconds, firstMillionSeconds, leaseRows: counts?.lease ?? 0, logonRows: counts?.logon ?? 0, samples };
+	const built: Built = { store: file, raw, insertSeconds, insertCpuSeconds, firstMillionSeconds, leaseRows: counts?.lease ?? 0, logonRows: counts?.logon ?? 0, samples };
 	fs.writeFileSync(path.join(dir, 'tracking.json'), JSON.stringify({ scale: p.scale, ...built }));
 	return built;
 }
@@ -197,14 +203,21 @@ function percentile(sorted: number[], p: number): number {
 
 async function timeQueries(label: string, n: number, one: (i: number) => Promise<number>): Promise<string> {
 	const times: number[] = [];
+	const cpu: number[] = [];
 	let rows = 0;
 	for (let i = 0; i < n; i++) {
 		const t0 = process.hrtime.bigint();
+		const c0 = process.cpuUsage();
 		rows += await one(i);
 		times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+		const c = process.cpuUsage(c0);
+		cpu.push((c.user + c.system) / 1e3);
 	}
 	times.sort((a, b) => a - b);
-	const line = `${label.padEnd(34)} p50 ${percentile(times, 50).toFixed(2)} ms  p99 ${percentile(times, 99).toFixed(2)} ms  max ${times.at(-1)!.toFixed(2)} ms  (${n} queries, ${(rows / n).toFixed(1)} rows avg)`;
+	cpu.sort((a, b) => a - b);
+	const line =
+		`${label.padEnd(36)} wall p50 ${percentile(times, 50).toFixed(2)} ms p99 ${percentile(times, 99).toFixed(2)} ms | ` +
+		`cpu p50 ${percentile(cpu, 50).toFixed(2)} ms p99 ${percentile(cpu, 99).toFixed(2)} ms  (${n} queries, ${(rows / n).toFixed(1)} rows avg)`;
 	console.log(line);
 	return line;
 }
@@ -233,7 +246,11 @@ export async function run(): Promise<void> {
 	const events = built.leaseRows + built.logonRows;
 	const size = fs.statSync(built.store).size;
 	const rawSize = fs.statSync(built.raw).size;
-	console.log(`ingest (insertMany, all tracking indexes): ${events.toLocaleString()} events in ${built.insertSeconds.toFixed(1)} s = ${Math.round(events / built.insertSeconds).toLocaleString()} events/s; first 1 M lease events ${Math.round(1e6 / built.firstMillionSeconds).toLocaleString()} /s`);
+	console.log(
+		`ingest (insertMany, all tracking indexes): ${events.toLocaleString()} events in ${built.insertSeconds.toFixed(1)} s wall = ${Math.round(events / built.insertSeconds).toLocaleString()} events/s; ` +
+			`${(built.insertCpuSeconds ?? 0).toFixed(1)} CPU s = ${Math.round(events / (built.insertCpuSeconds ?? NaN)).toLocaleString()} events per CPU second; first 1 M lease events ${Math.round(1e6 / built.firstMillionSeconds).toLocaleString()} /s wall`,
+	);
+	console.log(`load average now: ${os.loadavg().map(l => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
 	console.log(`store: ${(size / 1e9).toFixed(2)} GB = ${(size / 1e6 / (events / 1e6)).toFixed(1)} MB per million events (${built.leaseRows.toLocaleString()} lease + ${built.logonRows.toLocaleString()} logon rows); raw log ${(rawSize / 1e9).toFixed(2)} GB`);
 
 	const store = await Store.open(built.store, { readonly: true });
@@ -281,15 +298,23 @@ export async function run(): Promise<void> {
 	const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
 	if (fs.existsSync(cli)) {
 		const times: number[] = [];
+		const cpu: number[] = [];
 		for (let i = 0; i < 15; i++) {
 			const s = pick();
-			const t0 = process.hrtime.bigint();
-			const r = spawnSync(process.execPath, [cli, '--db', built.store, 'track', s.ip, '--at', String(s.ts)], { encoding: 'utf8' });
-			times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+			// /usr/bin/time reports the child's own CPU (user+sys), which a loaded machine does not inflate.
+			const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S', process.execPath, cli, '--db', built.store, 'track', s.ip, '--at', String(s.ts)], { encoding: 'utf8' });
+			const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
+			if (m) {
+				times.push(Number(m[1]) * 1000);
+				cpu.push((Number(m[2]) + Number(m[3])) * 1000);
+			}
 			if (r.status !== 0 && r.status !== 4) console.log(`ipam track failed: ${r.stderr}`);
 		}
 		times.sort((a, b) => a - b);
-		console.log(`ipam track IP --at T (whole process)  p50 ${percentile(times, 50).toFixed(0)} ms  max ${times.at(-1)!.toFixed(0)} ms (15 runs)`);
+		cpu.sort((a, b) => a - b);
+		console.log(`ipam track IP --at T (whole process): wall p50 ${percentile(times, 50).toFixed(0)} ms max ${times.at(-1)!.toFixed(0)} ms | cpu p50 ${percentile(cpu, 50).toFixed(0)} ms (15 runs)`);
+		const bare = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S', process.execPath, '-e', '0'], { encoding: 'utf8' });
+		console.log(`  (for scale: a bare \`node -e 0\` here: ${/TIME (.*)/.exec(bare.stderr)?.[1] ?? '?'} s wall/user/sys)`);
 	} else console.log('dist/cli.js absent: npm run build for the whole-process figure');
 
 	// grep over the raw logs for the same questions (it only finds the lines; the timeline is still left to do).

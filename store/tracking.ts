@@ -72,7 +72,7 @@ export interface TrackQuery extends TrackOptions {
 }
 
 /** Events read on either side of a window so the holding across its edge is known. */
-const EDGE = 64;
+const EDGE = 32;
 const FAR_FUTURE = 253402300799;
 
 /** What a search term is: an address, a hardware address / client id / DUID, a user (DOMAIN\u, u@realm), else a name. */
@@ -229,6 +229,9 @@ async function logoffsOf(store: Store, hits: LogonHit[]): Promise<LogonHit[]> {
 	);
 }
 
+/** How long before a point in time a logon may still be open. */
+const LOGON_LOOKBACK = 7 * 86400;
+
 const LOGON_COLUMNS = 'l.ts, l.kind, u.name, l.user_ref, l.logon_id, l.host_ref, l.ip';
 
 /**
@@ -238,7 +241,13 @@ const LOGON_COLUMNS = 'l.ts, l.kind, u.name, l.user_ref, l.logon_id, l.host_ref,
  */
 async function correlateUsers(store: Store, rows: TrackRow[], holdings: Holding[], w: TimeWindow, now: number): Promise<void> {
 	if (rows.length === 0) return;
-	const span = (h: Holding): [number, number] => [h.from, h.to ?? now];
+	// Users in the part of each holding the question is about: up to a point (a logon up to a week before it may
+	// still be open), or the window (with a day before it); never the whole multi-month holding.
+	const span = (h: Holding): [number, number] => {
+		const hi = h.to ?? now;
+		if (w.at !== undefined) return [Math.max(h.from, w.at - LOGON_LOOKBACK), Math.min(hi, w.at)];
+		return [Math.max(h.from, (w.from ?? 0) - 86400), Math.min(hi, w.to ?? hi)];
+	};
 	const ranges = new Map<string, [number, number]>();
 	const widen = (key: string, h: Holding) => {
 		const [lo, hi] = span(h);

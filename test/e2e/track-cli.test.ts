@@ -13,7 +13,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const cli = path.join(root, 'dist', 'cli.js');
 
 function ipam(db: string, ...args: string[]) {
-	const r = spawnSync(process.execPath, [cli, '--db', db, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'Europe/Berlin', IPAM_USER: 'tester' } });
+	const run = () => spawnSync(process.execPath, [cli, '--db', db, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'Europe/Berlin', IPAM_USER: 'tester' } });
+	let r = run();
+	// dist/ is shared with other builds running at the same time: a half-written module is retried once.
+	if (/ERR_MODULE_NOT_FOUND|does not provide an export named|SyntaxError/.test(r.stderr)) {
+		Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+		r = run();
+	}
 	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
