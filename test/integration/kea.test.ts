@@ -8,6 +8,7 @@ import { collectContext } from './context.js';
 import { freePort, keaHooksDir, keaSocat, Lab, serverSkipReason, waitFor } from './harness.js';
 import { keaAgentConfig, keaServerConfig } from './kea-config.js';
 import fs from 'node:fs';
+import { TempStore } from './store-check.js';
 
 const skip = serverSkipReason(['kea-dhcp4', 'kea-ctrl-agent', 'perfdhcp', 'socat']) ?? (keaHooksDir() ? null : 'Kea hooks (lease_cmds) not found');
 if (skip) console.log(`# SKIP kea integration: ${skip}`);
@@ -107,5 +108,25 @@ describe('Kea DHCPv4 collection from a real server', { skip: skip ?? false }, ()
 		const viaFile = await keaCollector.collect(ctx);
 		const key = (l: LeaseRecord) => `${l.ip} ${l.mac} ${l.cltt} ${l.ends} ${l.state}`;
 		assert.deepEqual(viaFile.leases!.map(key).sort(), viaSocket.leases!.map(key).sort());
+	});
+
+	it('lands in the store through the ingest; a second collection of an unchanged server adds no events', async () => {
+		const store = await TempStore.open();
+		try {
+			const server = { name: 'kea-lab', kind: 'kea', transport: 'unix', endpoint: { socket } };
+			const first = await store.ingest(server, viaSocket);
+			assert.equal(first.result.rejected.length, 0, JSON.stringify(first.result.rejected.slice(0, 3)));
+			assert.equal(first.result.scopes, 3);
+			const stored = await store.leases(first.serverId);
+			const reference = (await keaSocat(socket, { command: 'lease4-get-all' })).arguments.leases as Array<Record<string, any>>;
+			assert.deepEqual(
+				new Map(stored.map(l => [l.ip, l.mac])),
+				new Map(reference.map(l => [l['ip-address'], l['hw-address']])),
+			);
+			const again = await store.ingest(server, await keaCollector.collect(collectContext(server)));
+			assert.equal(again.result.leaseEvents, 0);
+		} finally {
+			await store.close();
+		}
 	});
 });
