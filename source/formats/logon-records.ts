@@ -124,10 +124,10 @@ export async function* readLogonFile(file: string, format: LogonFileFormat, issu
 				const values: Record<string, string | undefined> = {};
 				header.forEach((f, i) => f && (values[f] = rec.fields[i]));
 				take(rec.line, values);
-			}
-			if (out.length >= batch) {
-				yield out;
-				out = [];
+				if (out.length >= batch) {
+					yield out;
+					out = [];
+				}
 			}
 		}
 	} else {
