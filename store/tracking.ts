@@ -268,10 +268,11 @@ async function correlateUsers(store: Store, rows: TrackRow[], holdings: Holding[
 		}
 		const short = key.slice(1);
 		return {
-			sql: `SELECT * FROM (SELECT ? AS k, ${LOGON_COLUMNS} FROM host h
-				JOIN logon_event l ON l.host_ref = h.id AND l.ts BETWEEN ? AND ? JOIN user_account u ON u.id = l.user_ref
-				WHERE h.name_lc = ? OR (h.name_lc >= ? AND h.name_lc < ?) ORDER BY l.ts LIMIT 2000)`,
-			params: [key, lo, hi, short, `${short}.`, `${short}/`],
+			// The IN sub-select keeps the plan on logon_event_host (host_ref, ts), never a scan of the time range.
+			sql: `SELECT * FROM (SELECT ? AS k, ${LOGON_COLUMNS} FROM logon_event l JOIN user_account u ON u.id = l.user_ref
+				WHERE l.host_ref IN (SELECT id FROM host WHERE name_lc = ? OR (name_lc >= ? AND name_lc < ?)) AND l.ts BETWEEN ? AND ?
+				ORDER BY l.ts LIMIT 2000)`,
+			params: [key, short, `${short}.`, `${short}/`, lo, hi],
 		};
 	});
 	const hits = await compound<LogonHit & { k: string }>(store, parts);
