@@ -103,11 +103,21 @@ describe('Kea DHCPv4 collection from a real server', { skip: skip ?? false }, ()
 		assert.deepEqual(viaHttp.config!.scopes, viaSocket.config!.scopes);
 	});
 
-	it('reads the same current leases from Kea\'s memfile CSV when only the file is reachable', async () => {
-		const ctx = collectContext({ kind: 'kea', transport: 'file', endpoint: { leaseFile } }, { parts: ['leases'] });
+	it('reads the same leases from the memfile CSV and the same scopes from the commented config file', async () => {
+		// Kea's JSON dialect: comments of three kinds, and '#' or '//' inside strings that must survive.
+		const json = fs.readFileSync(lab.path('kea4.json'), 'utf8');
+		const commented = `// kea-dhcp4 for the lab\n# managed by hand\n/* block\n comment */\n${json.replace('"subnet4":', '/* the subnets */ "subnet4":').replace('"option-data":[', '"option-data":[{"name":"domain-name","data":"lab#1//x"}, ')}`;
+		const configFile = lab.write('kea4-commented.conf', commented);
+		const ctx = collectContext({ kind: 'kea', transport: 'file', endpoint: { leaseFile, configFile } }, { parts: ['config', 'leases'] });
 		const viaFile = await keaCollector.collect(ctx);
-		const key = (l: LeaseRecord) => `${l.ip} ${l.mac} ${l.cltt} ${l.ends} ${l.state}`;
-		assert.deepEqual(viaFile.leases!.map(key).sort(), viaSocket.leases!.map(key).sort());
+		const key = (l: LeaseRecord) => `${l.ip} ${l.mac} ${l.cltt} ${l.ends} ${l.state} ${l.scopeKey}`;
+		const bySubnet = (l: LeaseRecord) => ({ ...l, scopeKey: l.scopeKey?.split('/')[0] });
+		assert.deepEqual(viaFile.leases!.map(key).sort(), viaSocket.leases!.map(bySubnet).map(key).sort());
+		assert.deepEqual(
+			viaFile.config!.scopes.map(s => ({ ...s, reportedUsed: null })),
+			viaSocket.config!.scopes.map(s => ({ ...s, reportedUsed: null })),
+		);
+		assert.ok(JSON.stringify(viaFile.config!.options).includes('lab#1//x'));
 	});
 
 	it('lands in the store through the ingest; a second collection of an unchanged server adds no events', async () => {

@@ -96,7 +96,10 @@ function readSubnet(subnet: Json, id: number, family: Family, sharedNetwork: str
 function scopeOptions(subnet: Json, pool: Json, id: number, sharedNetwork: string | undefined): Json {
 	const options: Json = { 'subnet-id': id, 'option-data': [...list(subnet['option-data']), ...list(pool['option-data'])] };
 	if (sharedNetwork) options['shared-network'] = sharedNetwork;
-	for (const name of ['client-class', 'interface', 'relay']) if (subnet[name] !== undefined) options[name] = subnet[name];
+	for (const name of ['client-class', 'interface']) if (subnet[name] !== undefined && subnet[name] !== '') options[name] = subnet[name];
+	// config-get fills in an empty relay list the file never had; only a real one says something.
+	const relay = list<string>((subnet.relay as Json | undefined)?.['ip-addresses']);
+	if (relay.length > 0) options.relay = relay;
 	return options;
 }
 

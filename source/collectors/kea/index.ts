@@ -13,7 +13,7 @@ import { applyStatistics } from './statistics.js';
 export const keaCollector: Collector = {
 	kind: 'kea',
 	async collect(ctx: CollectContext): Promise<CollectionBatch> {
-		if (ctx.server.transport === 'file') return collectMemfile(ctx);
+		if (ctx.server.transport === 'file' || ctx.server.transport === 'ssh') return collectMemfile(ctx);
 		const channel = channelFor(ctx.server, { timeoutMs: ctx.timeoutMs, secret: ctx.secret });
 		return collectOverChannel(channel, ctx);
 	},
