@@ -1,0 +1,181 @@
+// Ingest benchmark (issue 4): lease events from logs into the store with every tracking index in place, the
+// lease-set diff of a whole server, and one MAC's history from the store vs `grep` over the same events as a
+// dhcpd.leases file. Sizes: IPAM_BENCH_EVENTS (default 3,000,000), IPAM_BENCH_LEASES (default 200,000).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Store } from '../store/database.js';
+import { addServer } from '../store/servers.js';
+import { ingestBatch } from '../store/ingest.js';
+import type { LeaseEventRecord, LeaseRecord } from '../source/domain/dhcp.js';
+
+const CLIENTS = 100_000;
+const BATCH = 100_000;
+const T0 = 1_700_000_000;
+
+function mac(i: number): string {
+	const h = (0x0a0000000000 + i).toString(16).padStart(12, '0');
+	return `${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}:${h.slice(6, 8)}:${h.slice(8, 10)}:${h.slice(10, 12)}`;
+}
+
+/** Deterministic pseudo-random (mulberry32): the same history every run. */
+function rng(seed: number): () => number {
+	let a = seed;
+	return () => {
+		a = (a + 0x6d2b79f5) | 0;
+		let t = Math.imul(a ^ (a >>> 15), 1 | a);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** Event i of a 3-year history of CLIENTS clients (20 % IPv6 with DUID-LL), time-ordered as a log is. */
+function* history(total: number): Generator<LeaseEventRecord[]> {
+	const rand = rng(42);
+	const span = 3 * 365 * 86_400;
+	for (let i = 0; i < total; i += BATCH) {
+		const batch: LeaseEventRecord[] = [];
+		for (let j = i; j < Math.min(total, i + BATCH); j++) {
+			const c = Math.floor(rand() * CLIENTS);
+			const v6 = c % 5 === 0;
+			const ts = T0 + Math.floor((j / total) * span);
+			const r = rand();
+			const kind = r < 0.3 ? 'assign' : r < 0.9 ? 'renew' : 'release';
+			const hostname = `host-${c}.corp.example`;
+			if (v6) {
+				batch.push({ ts, kind, family: 6, ip: `2001:db8::${(c & 0xffff).toString(16)}`, duid: `00:03:00:01:${mac(c)}`, hostname, expires: ts + 3600 });
+			} else {
+				batch.push({ ts, kind, family: 4, ip: `10.${(c >> 16) & 0xff}.${(c >> 8) & 0xff}.${c & 0xff}`, mac: mac(c), hostname, expires: ts + 3600 });
+			}
+		}
+		yield batch;
+	}
+}
+
+function dhcpdTime(ts: number): string {
+	const d = new Date(ts * 1000);
+	return `${d.getUTCDay()} ${d.toISOString().slice(0, 19).replace('T', ' ').replace(/-/g, '/')}`;
+}
+
+function leaseBlock(e: LeaseEventRecord): string {
+	const hw = e.mac ?? e.duid!.slice(12);
+	return `lease ${e.ip} {\n  starts ${dhcpdTime(e.ts)};\n  ends ${dhcpdTime(e.expires!)};\n  cltt ${dhcpdTime(e.ts)};\n  binding state ${e.kind === 'release' ? 'released' : 'active'};\n  hardware ethernet ${hw};\n  client-hostname "${e.hostname}";\n}\n`;
+}
+
+function percentile(sorted: number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+async function eventIngest(dir: string, total: number): Promise<{ store: Store; leaseFile: string; macs: string[] }> {
+	const store = await Store.open(path.join(dir, 'ipam.db'), { cacheMiB: 1024 });
+	const server = await addServer(store, { name: 'bench-dhcp', kind: 'windows' });
+	const leaseFile = path.join(dir, 'dhcpd.leases');
+	const out = fs.openSync(leaseFile, 'w');
+	let ingestMs = 0;
+	let written = 0;
+	let lastReport = 0;
+	for (const batch of history(total)) {
+		const started = performance.now();
+		const r = await ingestBatch(store, server.id, { events: batch }, T0);
+		ingestMs += performance.now() - started;
+		written += r.logEvents;
+		fs.writeSync(out, batch.map(leaseBlock).join(''));
+		if (written - lastReport >= 1_000_000 || written === total) {
+			lastReport = written;
+			console.log(`  ${written.toLocaleString('en')} events: ${Math.round(written / (ingestMs / 1000)).toLocaleString('en')} events/s so far`);
+		}
+	}
+	fs.closeSync(out);
+	const size = (await store.get<{ n: number }>('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()'))!.n;
+	console.log(
+		`event ingest: ${written.toLocaleString('en')} lease events in ${(ingestMs / 1000).toFixed(1)} s = ${Math.round(written / (ingestMs / 1000)).toLocaleString('en')} events/s ` +
+			`(batches of ${BATCH.toLocaleString('en')}, ${CLIENTS.toLocaleString('en')} clients, 4 lease_event indexes + client/host interning); store ${(size / 2 ** 20).toFixed(0)} MiB = ${(size / 2 ** 20 / (written / 1e6)).toFixed(0)} MiB per million events`,
+	);
+	// Re-reading the same log: every event is already there.
+	const again = performance.now();
+	const first = history(total).next().value as LeaseEventRecord[];
+	const r = await ingestBatch(store, server.id, { events: first }, T0);
+	console.log(`re-ingest of ${first.length.toLocaleString('en')} already-stored events: ${r.logEvents} new rows in ${Math.round(performance.now() - again)} ms`);
+	const rand = rng(7);
+	const macs = Array.from({ length: 30 }, () => mac(Math.floor(rand() * CLIENTS)));
+	return { store, leaseFile, macs };
+}
+
+async function macLookup(store: Store, leaseFile: string, macs: string[]): Promise<void> {
+	const times: number[] = [];
+	let rows = 0;
+	for (const m of macs) {
+		const started = performance.now();
+		const found = await store.all(
+			`SELECT e.ts, e.kind, e.ip FROM lease_event e WHERE e.client_ref IN (SELECT id FROM client WHERE mac = ?) ORDER BY e.ts`,
+			[m],
+		);
+		times.push(performance.now() - started);
+		rows += found.length;
+	}
+	times.sort((a, b) => a - b);
+	const size = fs.statSync(leaseFile).size;
+	const grepTimes: number[] = [];
+	for (const m of macs.slice(0, 3)) {
+		const started = performance.now();
+		const g = spawnSync('grep', ['-F', '-c', `hardware ethernet ${m};`, leaseFile], { encoding: 'utf8' });
+		grepTimes.push(performance.now() - started);
+		if (g.status !== 0 && g.status !== 1) throw new Error(`grep failed: ${g.stderr}`);
+	}
+	grepTimes.sort((a, b) => a - b);
+	const p50 = percentile(times, 0.5);
+	const grepMedian = grepTimes[1];
+	console.log(
+		`one MAC's history: store p50 ${p50.toFixed(2)} ms, p99 ${percentile(times, 0.99).toFixed(2)} ms (${Math.round(rows / macs.length)} events per MAC); ` +
+			`grep -F over the same events as a ${(size / 2 ** 20).toFixed(0)} MiB dhcpd.leases: median ${grepMedian.toFixed(0)} ms → ${Math.round(grepMedian / p50)}× faster`,
+	);
+}
+
+async function leaseSetDiff(dir: string, count: number): Promise<void> {
+	const store = await Store.open(path.join(dir, 'leases.db'), { cacheMiB: 512 });
+	const server = await addServer(store, { name: 'bench-kea', kind: 'kea' });
+	const now = T0 + 1000;
+	const set: LeaseRecord[] = Array.from({ length: count }, (_, i) => ({
+		family: 4,
+		ip: `10.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}`,
+		mac: mac(i),
+		hostname: `pc-${i}`,
+		state: 'active',
+		starts: T0,
+		ends: T0 + 86_400,
+		cltt: T0,
+	}));
+	let started = performance.now();
+	let r = await ingestBatch(store, server.id, { leases: set }, now);
+	const first = performance.now() - started;
+	// Next collection: 10 % renewed, 2 % released (gone), 2 % new clients on those addresses.
+	const next = set.map((l, i) => (i % 10 === 0 ? { ...l, cltt: now, ends: now + 86_400 } : i % 50 === 1 ? { ...l, mac: mac(count + i), hostname: `new-${i}`, starts: now } : l)).filter((_, i) => i % 50 !== 3);
+	started = performance.now();
+	r = await ingestBatch(store, server.id, { leases: next }, now + 300);
+	const second = performance.now() - started;
+	started = performance.now();
+	const same = await ingestBatch(store, server.id, { leases: next }, now + 600);
+	const third = performance.now() - started;
+	console.log(
+		`lease set of ${count.toLocaleString('en')}: first collection ${(first / 1000).toFixed(1)} s (${Math.round(count / (first / 1000)).toLocaleString('en')} leases/s); ` +
+			`next with 14 % changed ${(second / 1000).toFixed(1)} s → ${r.leaseEvents.toLocaleString('en')} events; unchanged ${(third / 1000).toFixed(1)} s → ${same.leaseEvents} events`,
+	);
+	await store.close();
+}
+
+export async function run(): Promise<void> {
+	const total = Number(process.env.IPAM_BENCH_EVENTS) || 3_000_000;
+	const leases = Number(process.env.IPAM_BENCH_LEASES) || 200_000;
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-bench-ingest-'));
+	try {
+		const { store, leaseFile, macs } = await eventIngest(dir, total);
+		await macLookup(store, leaseFile, macs);
+		await store.close();
+		await leaseSetDiff(dir, leases);
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
