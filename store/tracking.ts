@@ -98,10 +98,14 @@ export async function track(store: Store, query: TrackQuery): Promise<TrackResul
 		case 'user':
 			return trackUser(store, query.term, query.window, query);
 		default: {
-			const byHost = await trackHost(store, query.term, query.window, query);
-			if (byHost.rows.length > 0 || byHost.subject !== '') return byHost;
-			const byUser = await trackUser(store, query.term, query.window, query);
-			return byUser.subject !== '' ? byUser : byHost;
+			// A bare word: an exact host name wins, then an exact account, then host names by prefix/substring.
+			const t = query.term.trim().toLowerCase();
+			const exact = await store.get<{ host: number; user: number }>(
+				`SELECT EXISTS (SELECT 1 FROM host WHERE name_lc = ?1) AS host, EXISTS (SELECT 1 FROM user_account WHERE name_lc = ?1) AS user`,
+				[t],
+			);
+			if (!exact?.host && exact?.user) return trackUser(store, query.term, query.window, query);
+			return trackHost(store, query.term, query.window, query);
 		}
 	}
 }

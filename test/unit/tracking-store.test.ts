@@ -133,3 +133,12 @@ test('by MAC finds a DUID that embeds it; by host prefix and by user; host-only 
 	assert.equal(none.rows.length, 0);
 	await store.close();
 });
+
+test('a bare word is a host when a host has that exact name, else a user with that account, else a host pattern', async () => {
+	const store = await smallStore();
+	await store.insertMany('host', ['name', 'name_lc'], [['alice-laptop', 'alice-laptop']]);
+	assert.equal((await track(store, { term: 'alice', window: { from: null, to: null }, now: NOW })).kind, 'user');
+	assert.equal((await track(store, { term: 'laptop-7', window: { from: null, to: null }, now: NOW })).kind, 'host');
+	assert.equal((await track(store, { term: 'alice-lap', window: { from: null, to: null }, now: NOW })).kind, 'host');
+	await store.close();
+});
