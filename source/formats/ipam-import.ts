@@ -38,39 +38,85 @@ export interface ParsedFile {
 
 export type ReadResult = { ok: true; file: ParsedFile } | { ok: false; issue: ImportIssue };
 
-/** Reads the whole file; a header that fits no dialect/kind is the one fatal problem. */
-export async function readImportFile(file: string, options: ReadOptions): Promise<ReadResult> {
-	let header: ResolvedHeader | undefined;
-	let headerLine = 0;
-	let mapper: RowMapper | undefined;
-	const rows: ImportRow[] = [];
-	const issues: ImportIssue[] = [];
-	const notes: ImportIssue[] = [];
-	let records = 0;
-	for await (const batch of readCsvFile(file)) {
-		for (const record of batch) {
-			if (!mapper) {
-				if (record.error) return { ok: false, issue: { line: record.line, reason: `the header row is malformed: ${record.error}` } };
-				const r = detectHeader(record.fields, options.customFields, { dialect: options.dialect, kind: options.kind });
-				if (isHeaderError(r)) return { ok: false, issue: { line: record.line, column: r.column ?? undefined, reason: r.reason } };
-				header = r;
-				headerLine = record.line;
-				mapper = new RowMapper(r, options);
-				continue;
-			}
-			records++;
-			if (record.error) {
-				issues.push({ line: record.line, reason: `malformed CSV: ${record.error}`, record });
-				continue;
-			}
-			const row = mapper.map(record);
-			if ('reason' in row) issues.push({ line: record.line, column: row.column, reason: row.reason, record });
-			else {
-				if (row.notes) for (const n of row.notes) notes.push({ line: record.line, column: n.column, reason: n.reason });
-				rows.push(row);
-			}
-		}
+/** One slice of a file: its good rows, its problems and remarks. */
+export interface ImportBatch {
+	rows: ImportRow[];
+	issues: ImportIssue[];
+	notes: ImportIssue[];
+	records: number;
+}
+
+export interface ImportStream {
+	header: ResolvedHeader;
+	headerLine: number;
+	/** The rest of the file in batches of about `size` rows; read once. */
+	batches(size?: number): AsyncGenerator<ImportBatch>;
+}
+
+/**
+ * Opens a file and resolves its header; the rows then stream in batches, so a million-row file
+ * never lives in memory at once. A header that fits no dialect/kind is the one fatal problem.
+ */
+export async function openImportFile(file: string, options: ReadOptions): Promise<{ ok: true; stream: ImportStream } | { ok: false; issue: ImportIssue }> {
+	const source = readCsvFile(file);
+	let pending: CsvRecord[] = [];
+	for (;;) {
+		const next = await source.next();
+		if (next.done) return { ok: false, issue: { line: 1, reason: 'the file is empty: expected a header row' } };
+		if (next.value.length === 0) continue;
+		const [first, ...rest] = next.value;
+		pending = rest;
+		if (first.error) return { ok: false, issue: { line: first.line, reason: `the header row is malformed: ${first.error}` } };
+		const r = detectHeader(first.fields, options.customFields, { dialect: options.dialect, kind: options.kind });
+		if (isHeaderError(r)) return { ok: false, issue: { line: first.line, column: r.column ?? undefined, reason: r.reason } };
+		const mapper = new RowMapper(r, options);
+		const stream: ImportStream = {
+			header: r,
+			headerLine: first.line,
+			async *batches(size = 50_000) {
+				let batch: ImportBatch = { rows: [], issues: [], notes: [], records: 0 };
+				const take = (records: CsvRecord[]) => {
+					for (const record of records) {
+						batch.records++;
+						if (record.error) {
+							batch.issues.push({ line: record.line, reason: `malformed CSV: ${record.error}`, record });
+							continue;
+						}
+						const row = mapper.map(record);
+						if ('reason' in row) batch.issues.push({ line: record.line, column: row.column, reason: row.reason, record });
+						else {
+							if (row.notes) for (const n of row.notes) batch.notes.push({ line: record.line, column: n.column, reason: n.reason });
+							batch.rows.push(row);
+						}
+					}
+				};
+				take(pending);
+				pending = [];
+				for await (const records of source) {
+					take(records);
+					if (batch.records >= size) {
+						yield batch;
+						batch = { rows: [], issues: [], notes: [], records: 0 };
+					}
+				}
+				if (batch.records > 0) yield batch;
+			},
+		};
+		return { ok: true, stream };
 	}
-	if (!header) return { ok: false, issue: { line: 1, reason: 'the file is empty: expected a header row' } };
-	return { ok: true, file: { header, headerLine, rows, issues, notes, records } };
+}
+
+/** Reads the whole file at once (tests, small files). */
+export async function readImportFile(file: string, options: ReadOptions): Promise<ReadResult> {
+	const opened = await openImportFile(file, options);
+	if (!opened.ok) return opened;
+	const { header, headerLine } = opened.stream;
+	const all: ParsedFile = { header, headerLine, rows: [], issues: [], notes: [], records: 0 };
+	for await (const b of opened.stream.batches()) {
+		for (const r of b.rows) all.rows.push(r);
+		all.issues.push(...b.issues);
+		all.notes.push(...b.notes);
+		all.records += b.records;
+	}
+	return { ok: true, file: all };
 }

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { Store } from '../../store/database.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
+// IPAM_CLI points at another build (a private one while others rebuild dist/ in the same tree).
+const cli = process.env.IPAM_CLI ?? path.join(root, 'dist', 'cli.js');
 const fixtures = path.join(root, 'test', 'fixtures', 'csv');
 const shared = path.resolve(root, '..', 'shared', 'samples');
 

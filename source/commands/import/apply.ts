@@ -1,4 +1,5 @@
-// Applies an import plan in one transaction through the address-space writers: spaces, upserts, custom values, tags, inventory deletes, one utilization rollup, audit.
+// Applies import plans batch by batch inside the caller's transaction, through the address-space writers:
+// spaces, upserts, custom values, tags; then inventory deletes, one utilization rollup and the audit summary.
 import type { Store } from '../../../store/database.js';
 import { audit } from '../../../store/audit.js';
 import { upsertBlocks } from '../../../store/blocks.js';
@@ -8,109 +9,129 @@ import { insertAddresses } from '../../../store/addresses.js';
 import { rollupUtilization } from '../../../store/utilization.js';
 import { deleteRows, idsByIdentity, replaceFieldValues, replaceTags } from '../../../store/import-lookup.js';
 import type { ImportIssue } from '../../formats/ipam-import.js';
-import type { AddressImport, BlockImport, CustomFieldDef, RangeImport, SubnetImport } from '../../formats/ipam-rows.js';
+import type { AddressImport, BlockImport, CustomFieldDef, ObjectKind, RangeImport, SubnetImport } from '../../formats/ipam-rows.js';
 import { addressInput, blockInput, identity, merged, rangeInput, subnetInput } from './kinds.js';
-import type { Plan, PlannedRow } from './plan.js';
-
-export interface ApplyResult {
-	created: number;
-	updated: number;
-	deleted: number;
-	/** Rows the writers refused (overlaps …), by line. */
-	rejected: ImportIssue[];
-}
+import type { BatchPlan, PlannedDelete, PlannedRow, Planner } from './plan.js';
 
 const SOURCE = { source: 'import' as const };
 
-export async function applyPlan(store: Store, plan: Plan, context: { file: string; customFields: CustomFieldDef[] }): Promise<ApplyResult> {
-	return store.transaction(async tx => {
-		await createSpaces(tx, plan);
-		const writes = [...plan.creates, ...plan.updates];
-		const rejected: ImportIssue[] = [];
-		const ids = await write(tx, plan, writes, rejected);
-		const refused = new Set(rejected.map(r => r.line));
-		await annotate(tx, plan, writes, ids, refused, context.customFields);
-		const deleted = await deleteRows(
-			tx,
-			plan.kind,
-			plan.deletes.map(d => ({ id: d.row.id, summary: d.label, before: d.row })),
-			SOURCE,
-		);
-		await rollupUtilization(tx);
-		const created = plan.creates.filter(p => !refused.has(p.row.line)).length;
-		const updated = plan.updates.filter(p => !refused.has(p.row.line)).length;
+export class Applier {
+	created = 0;
+	updated = 0;
+	unchanged = 0;
+	deleted = 0;
+	/** Rows the writers refused (overlaps …), by line. */
+	readonly rejected: ImportIssue[] = [];
+	private readonly fieldIds: Map<string, number>;
+
+	constructor(
+		private readonly tx: Store,
+		private readonly planner: Planner,
+		private readonly context: { file: string; customFields: CustomFieldDef[] },
+	) {
+		this.fieldIds = new Map(context.customFields.map(f => [f.name, f.id]));
+	}
+
+	private get kind(): ObjectKind {
+		return this.planner.kind;
+	}
+
+	async apply(plan: BatchPlan): Promise<void> {
+		await this.createSpaces(plan);
+		const writes = plan.creates.concat(plan.updates);
+		const before = this.rejected.length;
+		const ids = await this.write(writes);
+		const refused = new Set(this.rejected.slice(before).map(r => r.line));
+		await this.annotate(plan, writes, ids, refused);
+		this.created += plan.creates.filter(p => !refused.has(p.row.line)).length;
+		this.updated += plan.updates.filter(p => !refused.has(p.row.line)).length;
+		this.unchanged += plan.unchanged.length;
+	}
+
+	/** Inventory deletes, the one utilization rollup, and the import's summary in the audit trail. */
+	async finish(deletes: PlannedDelete[]): Promise<void> {
+		this.deleted = await deleteRows(this.tx, this.kind, deletes.map(d => ({ id: d.row.id, summary: d.label, before: d.row })), SOURCE);
+		await rollupUtilization(this.tx);
+		const { file } = this.context;
 		await audit(
-			tx,
+			this.tx,
 			{
 				action: 'import',
-				kind: plan.kind,
+				kind: this.kind,
 				id: null,
-				summary: `import ${context.file}: ${created} created, ${updated} updated, ${deleted} deleted, ${rejected.length} refused`,
-				after: { file: context.file, created, updated, unchanged: plan.unchanged.length, deleted, refused: rejected.length },
+				summary: `import ${file}: ${this.created} created, ${this.updated} updated, ${this.deleted} deleted, ${this.rejected.length} refused`,
+				after: { file, created: this.created, updated: this.updated, unchanged: this.unchanged, deleted: this.deleted, refused: this.rejected.length },
 			},
 			SOURCE,
 		);
-		return { created, updated, deleted, rejected };
-	});
-}
-
-async function createSpaces(tx: Store, plan: Plan): Promise<void> {
-	if (plan.newSpaces.length === 0) return;
-	await tx.insertMany('address_space', ['name'], plan.newSpaces.map(n => [n]), { conflict: 'ignore' });
-	const ids = new Map<string, number>();
-	await tx.each<{ id: number; name: string }>('SELECT id, name FROM address_space WHERE name IN (SELECT value FROM json_each(?))', [JSON.stringify(plan.newSpaces)], r =>
-		ids.set(r.name.toLowerCase(), r.id),
-	);
-	for (const name of plan.newSpaces) {
-		await audit(tx, { action: 'create', kind: 'space', id: ids.get(name.toLowerCase()) ?? null, summary: `space ${name} (import)` }, SOURCE);
 	}
-	for (const p of [...plan.creates, ...plan.updates, ...plan.unchanged]) {
-		if (p.spaceId === 0) p.spaceId = ids.get(p.spaceName.toLowerCase())!;
-	}
-}
 
-/** Writes creates and updates through the kind's bulk writer; returns each write's object id (0 = refused). */
-async function write(tx: Store, plan: Plan, writes: PlannedRow[], rejected: ImportIssue[]): Promise<number[]> {
-	const refuse = (r: { index: number; message: string }) => rejected.push({ line: writes[r.index].row.line, reason: r.message });
-	switch (plan.kind) {
-		case 'block': {
-			await upsertBlocks(tx, writes.map(p => blockInput(merged(p.row as BlockImport, p.stored), p.spaceId)), SOURCE);
-			return idsByIdentity(tx, 'block', writes.map(p => identity(p.row, p.spaceId)));
+	private async createSpaces(plan: BatchPlan): Promise<void> {
+		if (plan.newSpaces.length === 0) return;
+		const tx = this.tx;
+		await tx.insertMany('address_space', ['name'], plan.newSpaces.map(n => [n]), { conflict: 'ignore' });
+		const ids = new Map<string, number>();
+		await tx.each<{ id: number; name: string }>('SELECT id, name FROM address_space WHERE name IN (SELECT value FROM json_each(?))', [JSON.stringify(plan.newSpaces)], r =>
+			ids.set(r.name.toLowerCase(), r.id),
+		);
+		for (const name of plan.newSpaces) {
+			const id = ids.get(name.toLowerCase())!;
+			this.planner.spaceCreated(name, id);
+			await audit(tx, { action: 'create', kind: 'space', id, summary: `space ${name} (import)` }, SOURCE);
 		}
-		case 'subnet': {
-			const r = await upsertSubnets(tx, writes.map(p => subnetInput(merged(p.row as SubnetImport, p.stored), p.spaceId)), SOURCE);
-			r.rejected.forEach(refuse);
-			return r.ids;
-		}
-		case 'range': {
-			const r = await upsertRanges(tx, writes.map(p => rangeInput(merged(p.row as RangeImport, p.stored), p.spaceId)), SOURCE);
-			r.rejected.forEach(refuse);
-			return r.ids;
-		}
-		case 'address': {
-			await insertAddresses(tx, writes.map(p => addressInput(merged(p.row as AddressImport, p.stored), p.spaceId)), SOURCE);
-			// Ids are only needed for rows that carry custom fields or tags.
-			const annotated = writes.map((p, i) => (p.row.custom || p.row.tags ? i : -1)).filter(i => i >= 0);
-			const ids = writes.map(() => 0);
-			const found = await idsByIdentity(tx, 'address', annotated.map(i => identity(writes[i].row, writes[i].spaceId)));
-			annotated.forEach((i, k) => (ids[i] = found[k]));
-			return ids;
+		for (const p of [...plan.creates, ...plan.updates, ...plan.unchanged]) {
+			if (p.spaceId === 0) p.spaceId = ids.get(p.spaceName.toLowerCase())!;
 		}
 	}
-}
 
-/** Custom-field values and tags of every row that carries them (unchanged rows too: the diff does not compare them). */
-async function annotate(tx: Store, plan: Plan, writes: PlannedRow[], ids: number[], refused: Set<number>, customFields: CustomFieldDef[]): Promise<void> {
-	const fieldIds = new Map(customFields.map(f => [f.name, f.id]));
-	const values: { objectId: number; fieldId: number; values: string[] }[] = [];
-	const tags: { objectId: number; names: string[] }[] = [];
-	const add = (p: PlannedRow, id: number) => {
-		if (id <= 0 || refused.has(p.row.line)) return;
-		for (const [name, vals] of p.row.custom ?? []) values.push({ objectId: id, fieldId: fieldIds.get(name)!, values: vals });
-		if (p.row.tags) tags.push({ objectId: id, names: p.row.tags });
-	};
-	writes.forEach((p, i) => add(p, ids[i]));
-	for (const p of plan.unchanged) add(p, p.stored!.id);
-	await replaceFieldValues(tx, plan.kind, values);
-	await replaceTags(tx, plan.kind, tags);
+	/** Writes creates and updates through the kind's bulk writer; returns each write's object id (0 = refused or not needed). */
+	private async write(writes: PlannedRow[]): Promise<number[]> {
+		const tx = this.tx;
+		const refuse = (r: { index: number; message: string }) => this.rejected.push({ line: writes[r.index].row.line, reason: r.message });
+		switch (this.kind) {
+			case 'block': {
+				await upsertBlocks(tx, writes.map(p => blockInput(merged(p.row as BlockImport, p.stored), p.spaceId)), SOURCE);
+				return this.annotatedIds(writes);
+			}
+			case 'subnet': {
+				const r = await upsertSubnets(tx, writes.map(p => subnetInput(merged(p.row as SubnetImport, p.stored), p.spaceId)), SOURCE);
+				r.rejected.forEach(refuse);
+				return r.ids;
+			}
+			case 'range': {
+				const r = await upsertRanges(tx, writes.map(p => rangeInput(merged(p.row as RangeImport, p.stored), p.spaceId)), SOURCE);
+				r.rejected.forEach(refuse);
+				return r.ids;
+			}
+			case 'address': {
+				await insertAddresses(tx, writes.map(p => addressInput(merged(p.row as AddressImport, p.stored), p.spaceId)), SOURCE);
+				return this.annotatedIds(writes);
+			}
+		}
+	}
+
+	/** Ids of written rows that carry custom fields or tags (the bulk writers of blocks and addresses return none). */
+	private async annotatedIds(writes: PlannedRow[]): Promise<number[]> {
+		const ids = writes.map(() => 0);
+		const annotated = writes.map((p, i) => (p.row.custom || p.row.tags ? i : -1)).filter(i => i >= 0);
+		if (annotated.length === 0) return ids;
+		const found = await idsByIdentity(this.tx, this.kind, annotated.map(i => identity(writes[i].row, writes[i].spaceId)));
+		annotated.forEach((i, k) => (ids[i] = found[k]));
+		return ids;
+	}
+
+	/** Custom-field values and tags of every row that carries them (unchanged rows too: the diff does not compare them). */
+	private async annotate(plan: BatchPlan, writes: PlannedRow[], ids: number[], refused: Set<number>): Promise<void> {
+		const values: { objectId: number; fieldId: number; values: string[] }[] = [];
+		const tags: { objectId: number; names: string[] }[] = [];
+		const add = (p: PlannedRow, id: number) => {
+			if (id <= 0 || refused.has(p.row.line)) return;
+			for (const [name, vals] of p.row.custom ?? []) values.push({ objectId: id, fieldId: this.fieldIds.get(name)!, values: vals });
+			if (p.row.tags) tags.push({ objectId: id, names: p.row.tags });
+		};
+		writes.forEach((p, i) => add(p, ids[i]));
+		for (const p of plan.unchanged) add(p, p.stored!.id);
+		await replaceFieldValues(this.tx, this.kind, values);
+		await replaceTags(this.tx, this.kind, tags);
+	}
 }

@@ -8,10 +8,10 @@ import { readCsvFile } from '../../formats/csv.js';
 import { sanitize } from '../../domain/sanitize.js';
 import { listFields, allowedValues, appliesTo } from '../../../store/custom-fields.js';
 import type { Store } from '../../../store/database.js';
-import { formatImportIssue, readImportFile, type ImportIssue, type ParsedFile } from '../../formats/ipam-import.js';
-import { OBJECT_KINDS, type CustomFieldDef, type DialectName, type ObjectKind } from '../../formats/ipam-rows.js';
-import { planImport, type Plan } from './plan.js';
-import { applyPlan } from './apply.js';
+import { formatImportIssue, openImportFile, type ImportBatch, type ImportIssue, type ImportStream } from '../../formats/ipam-import.js';
+import { OBJECT_KINDS, type CustomFieldDef, type DialectName, type ObjectKind, type ResolvedHeader } from '../../formats/ipam-rows.js';
+import { Planner, type BatchPlan, type PlanOptions } from './plan.js';
+import { Applier } from './apply.js';
 import { label } from './kinds.js';
 
 const usage = `Usage: ipam import FILE [--format auto|ms-ipam|netbox|phpipam|csv] [--kind block|subnet|range|address]
@@ -76,7 +76,7 @@ export const importCommand: Command = {
 			ctx,
 			async store => {
 				const customFields = await loadCustomFields(store);
-				const read = await readImportFile(file, {
+				const opened = await openImportFile(file, {
 					dialect: format === 'auto' ? undefined : (format as DialectName),
 					kind,
 					customFields,
@@ -84,38 +84,89 @@ export const importCommand: Command = {
 					managedBy: inventory?.managedBy,
 					serviceInstance: inventory?.serviceInstance,
 				});
-				if (!read.ok) {
-					ctx.stderr.write(sanitize(formatImportIssue(file, read.issue)) + '\n');
+				if (!opened.ok) {
+					ctx.stderr.write(sanitize(formatImportIssue(file, opened.issue)) + '\n');
 					return EXIT.invalid;
 				}
-				const parsed = read.file;
-				if (inventory && parsed.header.kind !== 'range' && parsed.header.kind !== 'address') {
-					throw new CommandError(`--inventory applies to ranges and addresses, and ${file} holds ${plural(parsed.header.kind)}`, EXIT.usage);
+				const { header } = opened.stream;
+				if (inventory && header.kind !== 'range' && header.kind !== 'address') {
+					throw new CommandError(`--inventory applies to ranges and addresses, and ${file} holds ${plural(header.kind)}`, EXIT.usage);
 				}
-				const plan = await planImport(store, parsed.header.kind, parsed.rows, {
-					defaultSpace: values.space ?? 'Default',
-					inventory: inventory as { managedBy: string; serviceInstance: string } | undefined,
-				});
-				const problems = [...parsed.issues, ...plan.issues];
-				let created = plan.creates.length;
-				let updated = plan.updates.length;
-				let deleted = plan.deletes.length;
-				if (dryRun) printDiff(ctx, plan);
-				else if (problems.length === 0 || plan.creates.length + plan.updates.length + plan.deletes.length + plan.unchanged.length > 0) {
-					const result = await applyPlan(store, plan, { file, customFields });
-					problems.push(...result.rejected);
-					({ created, updated, deleted } = result);
-				}
-				problems.sort((a, b) => a.line - b.line);
-				report(ctx, file, parsed, problems, { created, updated, unchanged: plan.unchanged.length, deleted, dryRun, newSpaces: plan.newSpaces });
-				if (errorFile && problems.length > 0) await writeErrorFile(file, errorFile, parsed, problems);
-				if (problems.length === 0) return EXIT.ok;
-				return created + updated + deleted + plan.unchanged.length > 0 ? EXIT.partial : EXIT.invalid;
+				const planOptions = { defaultSpace: values.space ?? 'Default', inventory: inventory as { managedBy: string; serviceInstance: string } | undefined };
+				const run: Run = { problems: [], notes: [], counts: { created: 0, updated: 0, unchanged: 0, deleted: 0, newSpaces: [] }, deletionsSkipped: false };
+				if (dryRun) await dryRunImport(ctx, store, opened.stream, planOptions, run);
+				else await applyImport(store, opened.stream, planOptions, { file, customFields }, run);
+				run.problems.sort((a, b) => a.line - b.line);
+				report(ctx, file, header, run, dryRun);
+				if (errorFile && run.problems.length > 0) await writeErrorFile(file, errorFile, opened.stream.headerLine, header.header, run.problems);
+				if (run.problems.length === 0) return EXIT.ok;
+				const c = run.counts;
+				return c.created + c.updated + c.deleted + c.unchanged > 0 ? EXIT.partial : EXIT.invalid;
 			},
 			{ readonly: dryRun && storeExists },
 		);
 	},
 };
+
+interface Run {
+	problems: ImportIssue[];
+	notes: ImportIssue[];
+	counts: { created: number; updated: number; unchanged: number; deleted: number; newSpaces: string[] };
+	/** Inventory deletions not made because some rows were rejected (they might be rows the user meant to keep). */
+	deletionsSkipped: boolean;
+}
+
+function collect(run: Run, batch: ImportBatch, plan: BatchPlan): void {
+	for (const i of batch.issues) run.problems.push(i);
+	for (const n of batch.notes) run.notes.push(n);
+	for (const i of plan.issues) run.problems.push(i);
+	run.counts.newSpaces.push(...plan.newSpaces);
+}
+
+async function dryRunImport(ctx: CommandContext, store: Store, stream: ImportStream, options: PlanOptions, run: Run): Promise<void> {
+	const planner = new Planner(store, stream.header.kind, options);
+	await planner.start();
+	for await (const batch of stream.batches()) {
+		const plan = await planner.plan(batch.rows);
+		collect(run, batch, plan);
+		printDiff(ctx, plan);
+		run.counts.created += plan.creates.length;
+		run.counts.updated += plan.updates.length;
+		run.counts.unchanged += plan.unchanged.length;
+	}
+	if (options.inventory && run.problems.length > 0) run.deletionsSkipped = true;
+	else {
+		const deletes = await planner.deletes();
+		run.counts.deleted = deletes.length;
+		printLines(ctx, deletes.map(d => `- ${d.label}`));
+	}
+}
+
+/** Thrown inside the transaction when no row is usable, so even new spaces roll back. */
+class NothingUsable extends Error {}
+
+async function applyImport(store: Store, stream: ImportStream, options: PlanOptions, context: { file: string; customFields: CustomFieldDef[] }, run: Run): Promise<void> {
+	try {
+		await store.transaction(async tx => {
+			const planner = new Planner(tx, stream.header.kind, options);
+			await planner.start();
+			const applier = new Applier(tx, planner, context);
+			for await (const batch of stream.batches()) {
+				const plan = await planner.plan(batch.rows);
+				collect(run, batch, plan);
+				await applier.apply(plan);
+			}
+			for (const r of applier.rejected) run.problems.push(r);
+			if (applier.created + applier.updated + applier.unchanged === 0 && run.problems.length > 0) throw new NothingUsable();
+			if (options.inventory && run.problems.length > 0) run.deletionsSkipped = true;
+			await applier.finish(run.deletionsSkipped ? [] : await planner.deletes());
+			run.counts = { created: applier.created, updated: applier.updated, unchanged: applier.unchanged, deleted: applier.deleted, newSpaces: run.counts.newSpaces };
+		});
+	} catch (err) {
+		if (!(err instanceof NothingUsable)) throw err;
+		run.counts = { created: 0, updated: 0, unchanged: 0, deleted: 0, newSpaces: [] };
+	}
+}
 
 async function loadCustomFields(store: Store): Promise<CustomFieldDef[]> {
 	const out: CustomFieldDef[] = [];
@@ -133,60 +184,45 @@ function show(v: unknown): string {
 	return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
-function printDiff(ctx: CommandContext, plan: Plan): void {
-	const out: string[] = [];
-	const flush = () => {
-		if (out.length > 0) ctx.stdout.write(out.join('\n') + '\n');
-		out.length = 0;
-	};
-	for (const s of plan.newSpaces) out.push(sanitize(`+ space ${s}`));
-	for (const p of plan.creates) {
-		out.push(sanitize(`+ ${label(p.row)} [${p.spaceName}] (line ${p.row.line})`));
-		if (out.length >= 1000) flush();
-	}
-	for (const p of plan.updates) {
-		out.push(sanitize(`~ ${label(p.row)} [${p.spaceName}] (line ${p.row.line}): ${p.changed.map(([c, a, b]) => `${c} ${show(a)} → ${show(b)}`).join(', ')}`));
-		if (out.length >= 1000) flush();
-	}
-	for (const d of plan.deletes) {
-		out.push(sanitize(`- ${d.label}`));
-		if (out.length >= 1000) flush();
-	}
-	flush();
+function printLines(ctx: CommandContext, lines: string[]): void {
+	for (let i = 0; i < lines.length; i += 1000) ctx.stdout.write(lines.slice(i, i + 1000).map(sanitize).join('\n') + '\n');
 }
 
-interface Counts {
-	created: number;
-	updated: number;
-	unchanged: number;
-	deleted: number;
-	dryRun: boolean;
-	newSpaces: string[];
+function printDiff(ctx: CommandContext, plan: BatchPlan): void {
+	printLines(ctx, [
+		...plan.newSpaces.map(s => `+ space ${s}`),
+		...plan.creates.map(p => `+ ${label(p.row)} [${p.spaceName}] (line ${p.row.line})`),
+		...plan.updates.map(p => `~ ${label(p.row)} [${p.spaceName}] (line ${p.row.line}): ${p.changed.map(([c, a, b]) => `${c} ${show(a)} → ${show(b)}`).join(', ')}`),
+	]);
 }
 
-function report(ctx: CommandContext, file: string, parsed: ParsedFile, problems: ImportIssue[], c: Counts): void {
-	for (const n of parsed.notes) ctx.stderr.write(sanitize(`${formatImportIssue(file, n)} (accepted)`) + '\n');
-	for (const p of problems) ctx.stderr.write(sanitize(formatImportIssue(file, p)) + '\n');
-	const what = `${parsed.header.dialect.title} ${plural(parsed.header.kind)}`;
-	const verb = c.dryRun ? 'would import' : 'imported';
-	const counts = `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged${c.deleted || c.dryRun ? `, ${c.deleted} deleted` : ''}`;
-	const rejected = problems.length > 0 ? `; ${problems.length} rejected` : '';
-	const ignored = parsed.header.ignored.length > 0 ? ` (columns not kept: ${parsed.header.ignored.join(', ')})` : '';
+function report(ctx: CommandContext, file: string, header: ResolvedHeader, run: Run, dryRun: boolean): void {
+	for (const n of run.notes) ctx.stderr.write(sanitize(`${formatImportIssue(file, n)} (accepted)`) + '\n');
+	for (const p of run.problems) ctx.stderr.write(sanitize(formatImportIssue(file, p)) + '\n');
+	if (run.deletionsSkipped) {
+		ctx.stderr.write(`${file}: inventory deletions skipped because rows were rejected (they may be objects to keep); fix them and import again\n`);
+	}
+	const c = run.counts;
+	const what = `${header.dialect.title} ${plural(header.kind)}`;
+	const verb = dryRun ? 'would import' : 'imported';
+	const counts = `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged${c.deleted || dryRun ? `, ${c.deleted} deleted` : ''}`;
+	const rejected = run.problems.length > 0 ? `; ${run.problems.length} rejected` : '';
+	const ignored = header.ignored.length > 0 ? ` (columns not kept: ${header.ignored.join(', ')})` : '';
 	const spaces = c.newSpaces.length > 0 ? `; new address spaces: ${c.newSpaces.join(', ')}` : '';
 	ctx.stdout.write(sanitize(`${file}: ${verb} ${what}: ${counts}${rejected}${spaces}${ignored}`) + '\n');
 }
 
 /** Rejected rows as they were, plus an Error column, so they can be fixed and imported again (MS IPAM does the same). */
-async function writeErrorFile(source: string, target: string, parsed: ParsedFile, problems: ImportIssue[]): Promise<void> {
-	const width = parsed.header.header.length;
+async function writeErrorFile(source: string, target: string, headerLine: number, header: string[], problems: ImportIssue[]): Promise<void> {
+	const width = header.length;
 	const byLine = new Map<number, ImportIssue>();
 	for (const p of problems) if (!byLine.has(p.line)) byLine.set(p.line, p);
-	const lines = [csvLine([...parsed.header.header, 'Error'])];
+	const lines = [csvLine([...header, 'Error'])];
 	// The file is read again rather than every row's cells kept in memory for the few that fail.
 	for await (const batch of readCsvFile(source)) {
 		for (const record of batch) {
 			const p = byLine.get(record.line);
-			if (!p || record.line === parsed.headerLine) continue;
+			if (!p || record.line === headerLine) continue;
 			const fields = record.fields.length > 0 ? record.fields : [record.raw ?? ''];
 			const padded = [...fields, ...Array(Math.max(0, width - fields.length)).fill('')];
 			lines.push(csvLine([...padded, `line ${p.line}: ${p.column !== undefined ? `column "${p.column}": ` : ''}${p.reason}`]));

@@ -1,4 +1,4 @@
-// The import plan: each good row classified against the store (create, update with changed fields, unchanged), duplicates inside the file, and inventory deletions. Reads only.
+// The import plan, batch by batch: each good row classified against the store (create, update with changed fields, unchanged), duplicates inside the file, and inventory deletions. Reads only.
 import type { Store } from '../../../store/database.js';
 import { anyStored, eachOwnedRow, rowsByIdentity } from '../../../store/import-lookup.js';
 import type { ImportIssue } from '../../formats/ipam-import.js';
@@ -8,7 +8,7 @@ import { changes, identity, identityKey, label, storedSpanText, type StoredRow }
 
 export interface PlannedRow {
 	row: ImportRow;
-	/** Space id, or 0 when the space is new (created when the plan is applied). */
+	/** Space id, or 0 while the space is new (the applier creates it and tells the planner). */
 	spaceId: number;
 	spaceName: string;
 	stored?: StoredRow;
@@ -20,13 +20,11 @@ export interface PlannedDelete {
 	label: string;
 }
 
-export interface Plan {
-	kind: ObjectKind;
+export interface BatchPlan {
 	creates: PlannedRow[];
 	updates: PlannedRow[];
 	unchanged: PlannedRow[];
-	deletes: PlannedDelete[];
-	/** Address spaces named by the file that do not exist yet. */
+	/** Address spaces this batch needs that do not exist yet. */
 	newSpaces: string[];
 	/** Rows refused while planning (a second row for the same object). */
 	issues: ImportIssue[];
@@ -39,70 +37,101 @@ export interface PlanOptions {
 	inventory?: { managedBy: string; serviceInstance: string };
 }
 
-export async function planImport(store: Store, kind: ObjectKind, rows: ImportRow[], options: PlanOptions): Promise<Plan> {
-	const plan: Plan = { kind, creates: [], updates: [], unchanged: [], deletes: [], newSpaces: [], issues: [] };
-	const spaces = await resolveSpaces(store, rows, options.defaultSpace, plan);
-	const seen = new Map<string, number>();
-	const planned: PlannedRow[] = [];
-	for (const row of rows) {
-		const spaceName = row.space ?? options.defaultSpace;
-		const key = identityKey(row, spaceName);
-		const earlier = seen.get(key);
-		if (earlier !== undefined) {
-			plan.issues.push({ line: row.line, reason: `the same ${label(row)} is already on line ${earlier}` });
-			continue;
-		}
-		seen.set(key, row.line);
-		const space = spaces.get(spaceName.toLowerCase())!;
-		planned.push({ row, spaceId: space.id, spaceName: space.name, changed: [] });
-	}
-	const known = planned.filter(p => p.spaceId !== 0);
-	const spaceIds = [...new Set(known.map(p => p.spaceId))];
-	if (known.length > 0 && (await anyStored(store, kind, spaceIds))) {
-		const stored = await rowsByIdentity<StoredRow>(store, kind, known.map(p => identity(p.row, p.spaceId)));
-		for (const s of stored) known[Number(s._i)].stored = s;
-	}
-	for (const p of planned) {
-		if (!p.stored) plan.creates.push(p);
-		else {
-			p.changed = changes(p.row, p.stored);
-			(p.changed.length > 0 ? plan.updates : plan.unchanged).push(p);
-		}
-	}
-	if (options.inventory) await planDeletes(store, kind, planned, options, plan);
-	return plan;
-}
+const NO_CHANGES: [string, unknown, unknown][] = [];
 
-async function resolveSpaces(store: Store, rows: ImportRow[], defaultSpace: string, plan: Plan): Promise<Map<string, { id: number; name: string }>> {
-	const names = new Map<string, string>([[defaultSpace.toLowerCase(), defaultSpace]]);
-	for (const r of rows) if (r.space !== undefined && !names.has(r.space.toLowerCase())) names.set(r.space.toLowerCase(), r.space);
-	const out = new Map<string, { id: number; name: string }>();
-	await store.each<{ id: number; name: string }>(
-		'SELECT id, name FROM address_space WHERE name IN (SELECT value FROM json_each(?))',
-		[JSON.stringify([...names.values()])],
-		r => out.set(r.name.toLowerCase(), r),
-	);
-	for (const [lower, name] of names) {
-		if (out.has(lower)) continue;
-		// Only spaces rows actually use are created; an unused --space default is not.
-		if (rows.some(r => (r.space ?? defaultSpace).toLowerCase() === lower)) plan.newSpaces.push(name);
-		out.set(lower, { id: 0, name });
-	}
-	return out;
-}
+export class Planner {
+	private readonly seen = new Map<string, number>();
+	private readonly spaces = new Map<string, { id: number; name: string }>();
+	private readonly kept = new Set<number>();
+	/** Rows with ids above this were written by this import (inventory sync must not delete them). */
+	private maxIdBefore = 0;
 
-/** Inventory sync: the owner's stored rows (in the spaces the file touches) that the file does not list. */
-async function planDeletes(store: Store, kind: ObjectKind, planned: PlannedRow[], options: PlanOptions, plan: Plan): Promise<void> {
-	if (kind !== 'range' && kind !== 'address') return;
-	const kept = new Set(planned.filter(p => p.stored).map(p => p.stored!.id));
-	const spaceIds = new Set(planned.map(p => p.spaceId).filter(id => id !== 0));
-	const { managedBy, serviceInstance } = options.inventory!;
-	const owner = { managedBy: managedByService(managedBy), managedByEntity: serviceInstance };
-	const defaultSpace = await store.get<{ id: number }>('SELECT id FROM address_space WHERE name = ?', [options.defaultSpace]);
-	if (defaultSpace) spaceIds.add(defaultSpace.id);
-	for (const spaceId of spaceIds) {
-		await eachOwnedRow<StoredRow>(store, kind, { ...owner, spaceId }, row => {
-			if (!kept.has(row.id)) plan.deletes.push({ row, label: `${kind} ${storedSpanText(kind, row)} (${row.managed_by}${row.managed_by_entity ? `/${row.managed_by_entity}` : ''})` });
-		});
+	constructor(
+		private readonly store: Store,
+		readonly kind: ObjectKind,
+		private readonly options: PlanOptions,
+	) {}
+
+	async start(): Promise<void> {
+		this.maxIdBefore = (await this.store.get<{ m: number | null }>(`SELECT max(id) AS m FROM ${this.kind}`))?.m ?? 0;
+		// The default space counts for inventory sync even when no row names it (an emptied file deletes all).
+		const d = await this.store.get<{ id: number; name: string }>('SELECT id, name FROM address_space WHERE name = ?', [this.options.defaultSpace]);
+		if (d) this.spaces.set(d.name.toLowerCase(), d);
+	}
+
+	async plan(rows: ImportRow[]): Promise<BatchPlan> {
+		const plan: BatchPlan = { creates: [], updates: [], unchanged: [], newSpaces: [], issues: [] };
+		await this.resolveSpaces(rows, plan);
+		const planned: PlannedRow[] = [];
+		for (const row of rows) {
+			const spaceName = row.space ?? this.options.defaultSpace;
+			const key = identityKey(row, spaceName);
+			const earlier = this.seen.get(key);
+			if (earlier !== undefined) {
+				plan.issues.push({ line: row.line, reason: `the same ${label(row)} is already on line ${earlier}` });
+				continue;
+			}
+			this.seen.set(key, row.line);
+			const space = this.spaces.get(spaceName.toLowerCase())!;
+			planned.push({ row, spaceId: space.id, spaceName: space.name, changed: NO_CHANGES });
+		}
+		const known = planned.filter(p => p.spaceId !== 0);
+		const spaceIds = [...new Set(known.map(p => p.spaceId))];
+		if (known.length > 0 && (await anyStored(this.store, this.kind, spaceIds))) {
+			const stored = await rowsByIdentity<StoredRow>(this.store, this.kind, known.map(p => identity(p.row, p.spaceId)));
+			for (const s of stored) known[Number(s._i)].stored = s;
+		}
+		for (const p of planned) {
+			if (!p.stored) plan.creates.push(p);
+			else {
+				if (p.stored.id <= this.maxIdBefore) this.kept.add(p.stored.id);
+				p.changed = changes(p.row, p.stored);
+				(p.changed.length > 0 ? plan.updates : plan.unchanged).push(p);
+			}
+		}
+		return plan;
+	}
+
+	/** The applier created a space: later batches use its id. */
+	spaceCreated(name: string, id: number): void {
+		this.spaces.set(name.toLowerCase(), { id, name });
+	}
+
+	private async resolveSpaces(rows: ImportRow[], plan: BatchPlan): Promise<void> {
+		const wanted = new Map<string, string>();
+		for (const r of rows) {
+			const name = r.space ?? this.options.defaultSpace;
+			const lower = name.toLowerCase();
+			if (!this.spaces.has(lower) && !wanted.has(lower)) wanted.set(lower, name);
+		}
+		if (wanted.size === 0) return;
+		await this.store.each<{ id: number; name: string }>(
+			'SELECT id, name FROM address_space WHERE name IN (SELECT value FROM json_each(?))',
+			[JSON.stringify([...wanted.values()])],
+			r => this.spaces.set(r.name.toLowerCase(), r),
+		);
+		for (const [lower, name] of wanted) {
+			if (this.spaces.has(lower)) continue;
+			plan.newSpaces.push(name);
+			this.spaces.set(lower, { id: 0, name });
+		}
+	}
+
+	/** Inventory sync: the owner's rows (that existed before the import) the file did not list, in the spaces it touched. */
+	async deletes(): Promise<PlannedDelete[]> {
+		const kind = this.kind;
+		if (!this.options.inventory || (kind !== 'range' && kind !== 'address')) return [];
+		const { managedBy, serviceInstance } = this.options.inventory;
+		const owner = { managedBy: managedByService(managedBy), managedByEntity: serviceInstance };
+		const spaceIds = new Set([...this.spaces.values()].map(s => s.id).filter(id => id !== 0));
+		const out: PlannedDelete[] = [];
+		for (const spaceId of spaceIds) {
+			await eachOwnedRow<StoredRow>(this.store, kind, { ...owner, spaceId }, row => {
+				if (row.id <= this.maxIdBefore && !this.kept.has(row.id)) {
+					out.push({ row, label: `${kind} ${storedSpanText(kind, row)} (${row.managed_by}${row.managed_by_entity ? `/${row.managed_by_entity}` : ''})` });
+				}
+			});
+		}
+		return out;
 	}
 }
