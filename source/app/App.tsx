@@ -40,6 +40,8 @@ export interface AppProps {
 	/** Header refresh period in ms (0 = never; tests). */
 	refreshMs?: number;
 	onQuit?(): void;
+	/** Called once, when the first screen of rows is on the way to the terminal (start-up benchmark). */
+	onFirstRows?(): void;
 }
 
 /** Rows the shell itself uses around the pane: header (2), breadcrumbs, prompt, footer, plus one spare line. */
@@ -49,7 +51,7 @@ function frameFor(pane: PaneSpec, scope: Scope | null = null): Frame {
 	return { pane, scope, filter: '', sort: { ...pane.defaultSort } };
 }
 
-export function App({ store, storePath, actor, demo, initialPane = 'blocks', writeRaw, refreshMs = 5000, onQuit }: AppProps) {
+export function App({ store, storePath, actor, demo, initialPane = 'blocks', writeRaw, refreshMs = 5000, onQuit, onFirstRows }: AppProps) {
 	const { exit } = useApp();
 	const { columns: width, rows } = useTerminalSize();
 	const [stack, setStack] = useState<Frame[]>(() => [frameFor(findPane(initialPane) ?? paneById('blocks'))]);
@@ -77,6 +79,12 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 	const tableRows = bodyHeight - 1;
 	const liveFilter = mode === 'filter' ? line : frame.filter;
 	const { pager, view } = usePager(store, frame.pane, frame.scope, liveFilter, frame.sort, tableRows);
+	const firstRows = useRef(false);
+	useEffect(() => {
+		if (firstRows.current || view.loading || view.rows.length === 0) return;
+		firstRows.current = true;
+		onFirstRows?.();
+	}, [view, onFirstRows]);
 	const statusRef = useRef(setStatus);
 	statusRef.current = setStatus;
 

@@ -41,13 +41,26 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	// 'exit' runs last on every path out, including process.exit from elsewhere.
 	process.on('exit', leave);
 
-	const instance = render(<App store={store} storePath={options.dbPath} actor={options.actor} demo={demo} initialPane={options.pane} />, {
-		exitOnCtrlC: false,
-		patchConsole: true,
-		maxFps: 120,
-	});
+	// IPAM_TUI_FIRST_FRAME=exit: leave once the first screen of rows has been written (bench/tui.ts).
+	let rowsReady = false;
+	const benchExit = options.env.IPAM_TUI_FIRST_FRAME === 'exit';
+	const instance = render(
+		<App store={store} storePath={options.dbPath} actor={options.actor} demo={demo} initialPane={options.pane} onFirstRows={() => void (rowsReady = true)} />,
+		{
+			exitOnCtrlC: false,
+			patchConsole: true,
+			maxFps: 120,
+			onRender: () => {
+				if (!benchExit || !rowsReady) return;
+				const cpu = process.cpuUsage();
+				if (!rowsReady) return; rowsReady = false;
+				process.stderr.write(`first-frame ${(performance.now()).toFixed(1)} ms cpu ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms\n`);
+				finish(0);
+			},
+		},
+	);
 
-	const finish = (code: number) => {
+	function finish(code: number) {
 		try {
 			instance.unmount();
 		} catch {
@@ -56,7 +69,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
 		leave();
 		void store.close().catch(() => undefined);
 		process.exit(code);
-	};
+	}
 	const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGHUP' ? 129 : signal === 'SIGTERM' ? 143 : 130);
 	process.once('SIGTERM', onSignal);
 	process.once('SIGHUP', onSignal);
