@@ -153,6 +153,16 @@ describe('bad input in file-based servers', () => {
 		assert.match(batch.health!.message!, /dnsmasq\.leases:3:.*dnsmasq\.leases:4:/s);
 	});
 
+	it('shows a dhcpd failover peer that is not in normal state on the status', async () => {
+		const file = path.join(work, 'failover.leases');
+		const state = (mine: string) => `failover peer "pair-1" state {\n  my state ${mine} at 3 2026/11/25 08:00:00;\n  partner state normal at 3 2026/11/25 07:00:00;\n}\n`;
+		fs.writeFileSync(file, `${state('normal')}lease 10.92.0.10 {\n  binding state active;\n  hardware ethernet 02:00:00:00:92:10;\n}\n${state('communications-interrupted')}`);
+		const batch = await dhcpdCollector.collect(collectContext({ kind: 'dhcpd', transport: 'file', endpoint: { leaseFile: file } }, { parts: ['leases'] }));
+		assert.equal(batch.leases!.length, 1);
+		assert.equal(batch.health!.ok, false);
+		assert.match(batch.health!.message!, /failover peer "pair-1": communications-interrupted, partner normal/);
+	});
+
 	it('names a lease file that does not exist', async () => {
 		await assert.rejects(
 			dnsmasqCollector.collect(collectContext({ kind: 'dnsmasq', transport: 'file', endpoint: { leaseFile: path.join(work, 'missing.leases') } })),

@@ -34,11 +34,20 @@ export async function collectDhcpd(ctx: CollectContext): Promise<CollectionBatch
 	const batch: CollectionBatch = {};
 	const issues: FormatIssue[] = [];
 	let leaseReservations: ReservationRecord[] = [];
+	// The journal records each failover peer's state; the last record per peer is the current one.
+	const failover = new Map<string, string>();
 	if (wantLeases) {
 		const leases: LeaseRecord[] = [];
 		for (const file of leaseFiles) {
 			const reducer = new DhcpdLeaseReducer();
-			const read = await readDhcpdLeases(readSourceFile(target, file, options), entries => reducer.add(entries), { file });
+			const read = await readDhcpdLeases(
+				readSourceFile(target, file, options),
+				entries => {
+					reducer.add(entries);
+					for (const e of entries) if (e.type === 'failover') failover.set(e.peer, `failover peer "${e.peer}": ${e.myState ?? '?'}, partner ${e.partnerState ?? '?'}`);
+				},
+				{ file },
+			);
 			issues.push(...read.issues);
 			for (const lease of reducer.current()) leases.push(lease);
 			leaseReservations = leaseReservations.concat(reducer.reservations());
@@ -54,7 +63,11 @@ export async function collectDhcpd(ctx: CollectContext): Promise<CollectionBatch
 		const known = new Set(conf.config.reservations.map(r => r.ip));
 		batch.config = { ...conf.config, reservations: [...conf.config.reservations, ...leaseReservations.filter(r => !known.has(r.ip))] };
 	}
-	batch.health = { ok: true, message: issuesLine(issues) || (batch.leases ? `${batch.leases.length} lease entries read` : '') };
+	const states = [...failover.values()];
+	const message = [issuesLine(issues), ...states].filter(Boolean).join('; ');
+	// A failover peer not in "normal" state is worth a look; the leases are still current.
+	const degraded = [...failover.values()].some(s => !/: normal, partner normal$/.test(s));
+	batch.health = { ok: !degraded, message: message || (batch.leases ? `${batch.leases.length} lease entries read` : '') };
 	return batch;
 }
 
