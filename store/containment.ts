@@ -38,8 +38,9 @@ export async function containingPrefixes<R extends SpanRow = SpanRow>(
 	while (maxLen > 0 && (span.start & prefixMask(span.family, maxLen)) + ((1n << BigInt(bits - maxLen)) - 1n) < span.end) maxLen--;
 	const keys = supernetKeys(span.family, span.start, maxLen);
 	const rows = await store.all<R>(
+		// CROSS JOIN keeps json_each outermost: the planner would otherwise scan the table.
 		`SELECT ${options.columns ?? 't.*'} FROM json_each(?) j
-			JOIN ${table} t ON t.space_id = ? AND t.family = ? AND t.start = unhex(j.value->>0) AND t.prefix_len = j.value->>1
+			CROSS JOIN ${table} t ON t.space_id = ? AND t.family = ? AND t.start = unhex(j.value->>0) AND t.prefix_len = j.value->>1
 			ORDER BY t.prefix_len DESC`,
 		[JSON.stringify(keys), spaceId, span.family],
 	);
@@ -123,4 +124,31 @@ export function firstOverlaps<E extends Interval & { id: number }, I extends Int
 		else out.push(undefined);
 	}
 	return out;
+}
+
+/**
+ * Moves children (ranges, addresses, reservations) inside the given parents (subnets or ranges) under
+ * them: pairs are collected parent-first by index range scans into a temp table, the smallest parent
+ * wins, then the children are updated by rowid — proportional to the children found, never a scan.
+ */
+export async function adoptInto(
+	tx: Store,
+	spec: { child: 'range' | 'address' | 'reservation'; column: 'subnet_id' | 'range_id'; parent: 'subnet' | 'range'; lo: string; hi: string; when: string },
+	parentIds: number[],
+): Promise<void> {
+	if (parentIds.length === 0) return;
+	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS adopt_pair (child INTEGER PRIMARY KEY, parent INTEGER NOT NULL); DELETE FROM adopt_pair;`);
+	for (let i = 0; i < parentIds.length; i += 10_000) {
+		await tx.run(
+			`INSERT OR REPLACE INTO adopt_pair (child, parent)
+				SELECT c.rowid, p.id FROM json_each(?) j CROSS JOIN ${spec.parent} p ON p.id = j.value
+				CROSS JOIN ${spec.child} c ON c.space_id = p.space_id AND c.family = p.family AND c.${spec.lo} BETWEEN p.start AND p.end AND c.${spec.hi} <= p.end
+				WHERE c.${spec.column} IS NOT p.id AND (${spec.when})
+				ORDER BY p.size DESC`,
+			[JSON.stringify(parentIds.slice(i, i + 10_000))],
+		);
+	}
+	await tx.run(
+		`UPDATE ${spec.child} SET ${spec.column} = (SELECT parent FROM adopt_pair WHERE child = ${spec.child}.rowid) WHERE rowid IN (SELECT child FROM adopt_pair)`,
+	);
 }

@@ -24,16 +24,23 @@ function gapRow(containerId: number, g: Gap): unknown[] {
 
 /** Children of a block (direct child blocks and its subnets) with start in [lo, hi], sorted by start. */
 async function childSpans(tx: Store, c: ContainerRow, lo: bigint, hi: bigint): Promise<Span[]> {
-	const out: Span[] = [];
 	const params = [c.space_id, c.family, keyBuffer(c.family, lo), keyBuffer(c.family, hi), c.id];
-	await tx.each<{ start: Buffer; end: Buffer }>(
-		`SELECT start, end FROM block WHERE space_id = ?1 AND family = ?2 AND start BETWEEN ?3 AND ?4 AND parent_id = ?5
-		 UNION ALL
-		 SELECT start, end FROM subnet WHERE space_id = ?1 AND family = ?2 AND start BETWEEN ?3 AND ?4 AND block_id = ?5
-		 ORDER BY start, end DESC`,
-		params,
-		r => out.push({ family: c.family, start: keyValue(r.start), end: keyValue(r.end) }),
+	// Two index range scans in address order, merged here (a UNION would sort in a temp b-tree).
+	const [blocks, subnets] = await Promise.all(
+		(['block WHERE parent_id', 'subnet WHERE block_id'] as const).map(from =>
+			tx.all<{ start: Buffer; end: Buffer }>(
+				`SELECT start, end FROM ${from} = ?5 AND space_id = ?1 AND family = ?2 AND start BETWEEN ?3 AND ?4 ORDER BY start, prefix_len`,
+				params,
+			),
+		),
 	);
+	const out: Span[] = [];
+	let i = 0;
+	let j = 0;
+	while (i < blocks.length || j < subnets.length) {
+		const take = j >= subnets.length || (i < blocks.length && Buffer.compare(blocks[i].start, subnets[j].start) <= 0) ? blocks[i++] : subnets[j++];
+		out.push({ family: c.family, start: keyValue(take.start), end: keyValue(take.end) });
+	}
 	return out;
 }
 
@@ -44,7 +51,7 @@ export async function rebuildFreeGaps(tx: Store, blockIds?: number[]): Promise<n
 		if (blockIds) {
 			if (blockIds.length === 0) return 0;
 			containers.push(
-				...(await tx.all<ContainerRow>('SELECT b.id, b.space_id, b.family, b.start, b.end FROM json_each(?) j JOIN block b ON b.id = j.value', [
+				...(await tx.all<ContainerRow>('SELECT b.id, b.space_id, b.family, b.start, b.end FROM json_each(?) j CROSS JOIN block b ON b.id = j.value', [
 					JSON.stringify([...new Set(blockIds)]),
 				])),
 			);
@@ -116,8 +123,25 @@ export function gapSpan(g: GapRow): Span {
 /**
  * Up to `count` free /length prefixes in a block. Gaps are taken best-fit first (the tightest gap
  * that holds a /length, which keeps large gaps whole), lowest address within a fit: one index seek.
+ * Space inside child blocks counts as free too: when the block's own gaps run short, its child
+ * blocks are searched, nearest level first.
  */
 export async function freePrefixesInBlock(store: Store, blockId: number, length: number, count = 1): Promise<Prefix[]> {
+	const out = await freeInOwnGaps(store, blockId, length, count);
+	const queue = [blockId];
+	while (out.length < count && queue.length) {
+		const children = await store.all<{ id: number; prefix_len: number }>('SELECT id, prefix_len FROM block WHERE parent_id = ? ORDER BY start', [queue.shift()!]);
+		for (const c of children) {
+			if (out.length >= count) break;
+			if (c.prefix_len > length) continue;
+			out.push(...(await freeInOwnGaps(store, c.id, length, count - out.length)));
+			queue.push(c.id);
+		}
+	}
+	return out;
+}
+
+async function freeInOwnGaps(store: Store, blockId: number, length: number, count: number): Promise<Prefix[]> {
 	const out: Prefix[] = [];
 	let after: { fit: number; start: Buffer } | undefined;
 	while (out.length < count) {

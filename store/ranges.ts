@@ -10,7 +10,7 @@
 import type { Store } from './database.js';
 import { audit, auditMany, type ChangeOptions } from './audit.js';
 import { conflict, invalid, notFound } from './errors.js';
-import { assignContainers, containingPrefixes, firstOverlaps, keyValue, loadSpans, type Interval } from './containment.js';
+import { adoptInto, assignContainers, containingPrefixes, firstOverlaps, keyValue, loadSpans, type Interval } from './containment.js';
 import { overlappingSubnet, subnetCidr } from './subnets.js';
 import { refreshUtilization } from './utilization.js';
 import { formatSpan, formatSpanCompact, keyBuffer, keyHex, type Family, type Span } from '../source/domain/ip.js';
@@ -244,15 +244,14 @@ export async function deleteRange(store: Store, id: number, options: ChangeOptio
 /** Addresses, current leases and reservations inside the given ranges that have no range take them. */
 export async function adoptAddresses(tx: Store, rangeIds: number[]): Promise<void> {
 	if (rangeIds.length === 0) return;
-	const ids = JSON.stringify(rangeIds);
-	for (const table of ['address', 'lease', 'reservation']) {
-		await tx.run(
-			`UPDATE ${table} SET range_id = r.id FROM (SELECT t.* FROM json_each(?) j JOIN range t ON t.id = j.value) r
-				WHERE ${table}.space_id = r.space_id AND ${table}.family = r.family AND ${table}.ip BETWEEN r.start AND r.end
-				AND ${table}.range_id IS NULL`,
-			[ids],
-		);
+	for (const child of ['address', 'reservation'] as const) {
+		await adoptInto(tx, { child, column: 'range_id', parent: 'range', lo: 'ip', hi: 'ip', when: 'c.range_id IS NULL' }, rangeIds);
 	}
+	// Leases (keyed by address, no rowid) normally arrive with their range; link any that did not.
+	await tx.run(
+		`UPDATE lease SET range_id = (SELECT x.id FROM (SELECT r.id, r.end FROM range r WHERE r.space_id = lease.space_id AND r.family = lease.family
+			AND r.start <= lease.ip ORDER BY r.start DESC LIMIT 1) x WHERE x.end >= lease.ip) WHERE range_id IS NULL`,
+	);
 }
 
 interface Sorted extends Interval {
@@ -380,7 +379,7 @@ async function resolveIds(tx: Store, items: Sorted[], ids: number[]): Promise<vo
 	for (let i = 0; i < scoped.length; i += 10_000) {
 		const part = scoped.slice(i, i + 10_000);
 		const found = await tx.all<{ k: number; id: number }>(
-			`SELECT j.key AS k, r.id FROM json_each(?) j JOIN range r ON r.server_id = j.value->>0 AND r.scope_key = j.value->>1`,
+			`SELECT j.key AS k, r.id FROM json_each(?) j CROSS JOIN range r ON r.server_id = j.value->>0 AND r.scope_key = j.value->>1`,
 			[JSON.stringify(part.map(p => [p.row.serverId, p.row.scopeKey ?? null]))],
 		);
 		for (const f of found) ids[part[f.k].index] = f.id;
@@ -388,7 +387,7 @@ async function resolveIds(tx: Store, items: Sorted[], ids: number[]): Promise<vo
 	for (let i = 0; i < manual.length; i += 10_000) {
 		const part = manual.slice(i, i + 10_000);
 		const found = await tx.all<{ k: number; id: number }>(
-			`SELECT j.key AS k, r.id FROM json_each(?) j JOIN range r ON r.server_id IS NULL AND r.space_id = j.value->>0
+			`SELECT j.key AS k, r.id FROM json_each(?) j CROSS JOIN range r ON r.server_id IS NULL AND r.space_id = j.value->>0
 				AND r.family = j.value->>1 AND r.start = unhex(j.value->>2) AND r.end = unhex(j.value->>3)
 				AND r.managed_by = j.value->>4 AND r.managed_by_entity = j.value->>5`,
 			[

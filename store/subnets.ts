@@ -9,7 +9,7 @@
 import type { Store } from './database.js';
 import { audit, auditMany, type ChangeOptions } from './audit.js';
 import { conflict, invalid, notFound } from './errors.js';
-import { assignContainers, containingPrefixes, firstOverlaps, keyValue, loadSpans, type Interval } from './containment.js';
+import { adoptInto, assignContainers, containingPrefixes, firstOverlaps, keyValue, loadSpans, type Interval } from './containment.js';
 import { refreshGapsAround, rebuildFreeGaps } from './free-space.js';
 import { refreshUtilization } from './utilization.js';
 import { formatPrefix, formatSpanCompact, keyBuffer, keyHex, prefixSpan, type Family, type Prefix, type Span } from '../source/domain/ip.js';
@@ -202,20 +202,9 @@ export async function deleteSubnet(store: Store, id: number, options: ChangeOpti
 
 /** Ranges and addresses inside the given subnets that had no subnet, or a larger one, move into them. */
 export async function adoptChildren(tx: Store, subnetIds: number[]): Promise<void> {
-	if (subnetIds.length === 0) return;
-	const ids = JSON.stringify(subnetIds);
-	for (const [table, lo, hi] of [
-		['range', 'start', 'end'],
-		['address', 'ip', 'ip'],
-	] as const) {
-		await tx.run(
-			`UPDATE ${table} SET subnet_id = s.id FROM (SELECT t.* FROM json_each(?) j JOIN subnet t ON t.id = j.value) s
-				WHERE ${table}.space_id = s.space_id AND ${table}.family = s.family AND ${table}.${lo} >= s.start AND ${table}.${hi} <= s.end
-				AND ${table}.subnet_id IS NOT s.id
-				AND (${table}.subnet_id IS NULL OR (SELECT o.prefix_len FROM subnet o WHERE o.id = ${table}.subnet_id) < s.prefix_len)`,
-			[ids],
-		);
-	}
+	const larger = (c: string) => `c.${c} IS NULL OR (SELECT o.prefix_len FROM subnet o WHERE o.id = c.${c}) < p.prefix_len`;
+	await adoptInto(tx, { child: 'range', column: 'subnet_id', parent: 'subnet', lo: 'start', hi: 'end', when: larger('subnet_id') }, subnetIds);
+	await adoptInto(tx, { child: 'address', column: 'subnet_id', parent: 'subnet', lo: 'ip', hi: 'ip', when: larger('subnet_id') }, subnetIds);
 }
 
 interface Sorted extends Interval {
@@ -281,7 +270,7 @@ export async function upsertSubnets(
 		const accIds = accepted.map(a => ids[a.index]);
 		await adoptChildren(tx, accIds);
 		const blockIds = await tx.all<{ block_id: number }>(
-			'SELECT DISTINCT s.block_id FROM json_each(?) j JOIN subnet s ON s.id = j.value WHERE s.block_id IS NOT NULL',
+			'SELECT DISTINCT s.block_id FROM json_each(?) j CROSS JOIN subnet s ON s.id = j.value WHERE s.block_id IS NOT NULL',
 			[JSON.stringify(accIds)],
 		);
 		await rebuildFreeGaps(tx, blockIds.map(b => b.block_id));
@@ -325,7 +314,7 @@ async function resolveIds(tx: Store, items: Sorted[], ids: number[]): Promise<vo
 	for (let i = 0; i < items.length; i += 10_000) {
 		const part = items.slice(i, i + 10_000);
 		const found = await tx.all<{ k: number; id: number }>(
-			`SELECT j.key AS k, s.id FROM json_each(?) j JOIN subnet s
+			`SELECT j.key AS k, s.id FROM json_each(?) j CROSS JOIN subnet s
 				ON s.space_id = j.value->>0 AND s.family = j.value->>1 AND s.start = unhex(j.value->>2) AND s.prefix_len = j.value->>3`,
 			[JSON.stringify(part.map(p => [p.row.spaceId, p.row.prefix.family, keyHex(p.row.prefix.family, p.start), p.row.prefix.length]))],
 		);

@@ -138,7 +138,7 @@ export async function refreshUtilization(tx: Store, scope: UtilizationScope): Pr
 		const now = Math.floor(Date.now() / 1000);
 		let ranges = scope.ranges ?? [];
 		if (scope.rangesInSubnets?.length) {
-			const rows = await tx.all<{ id: number }>('SELECT r.id FROM json_each(?) j JOIN range r ON r.subnet_id = j.value', [JSON.stringify(scope.rangesInSubnets)]);
+			const rows = await tx.all<{ id: number }>('SELECT r.id FROM json_each(?) j CROSS JOIN range r ON r.subnet_id = j.value', [JSON.stringify(scope.rangesInSubnets)]);
 			ranges = [...ranges, ...rows.map(r => r.id)];
 		}
 		if (ranges.length) {
@@ -155,7 +155,7 @@ export async function refreshUtilization(tx: Store, scope: UtilizationScope): Pr
 		const seeds = new Set(scope.blocks ?? []);
 		if (subnets.length) {
 			const rows = await tx.all<{ block_id: number }>(
-				'SELECT DISTINCT s.block_id FROM json_each(?) j JOIN subnet s ON s.id = j.value WHERE s.block_id IS NOT NULL',
+				'SELECT DISTINCT s.block_id FROM json_each(?) j CROSS JOIN subnet s ON s.id = j.value WHERE s.block_id IS NOT NULL',
 				[JSON.stringify(subnets)],
 			);
 			for (const r of rows) seeds.add(r.block_id);

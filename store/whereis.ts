@@ -54,10 +54,13 @@ export async function whereis(store: Store, spaceId: number, a: Address): Promis
 	const subnet = subnets[0] ?? null;
 	const floor = subnet ? subnet.start : Buffer.alloc(0);
 	const [range, addresses, leases, reservations] = await Promise.all([
-		store.get<RangeRow>(
-			`SELECT * FROM range WHERE space_id = ? AND family = ? AND start <= ? AND start >= ? AND end >= ? ORDER BY start DESC, end LIMIT 1`,
-			[spaceId, a.family, key, floor, key],
-		),
+		// The nearest few starts at or below the address (ranges inside one subnet rarely overlap).
+		store.all<RangeRow>(`SELECT * FROM range WHERE space_id = ? AND family = ? AND start <= ? AND start >= ? ORDER BY start DESC LIMIT 8`, [
+			spaceId,
+			a.family,
+			key,
+			floor,
+		]),
 		store.all<AddressRow>('SELECT * FROM address WHERE space_id = ? AND family = ? AND ip = ? ORDER BY id', [spaceId, a.family, key]),
 		store.all<LeaseAtAddress>(
 			`SELECT l.source, l.server_id, sv.name AS server, l.state, l.lease_type, c.mac, c.client_id, c.duid, h.name AS hostname,
@@ -72,7 +75,6 @@ export async function whereis(store: Store, spaceId: number, a: Address): Promis
 			[spaceId, a.family, key],
 		),
 	]);
-	// A range only counts if it reaches the address (the scan took the nearest start).
-	const holds = range && keyValue(range.end) >= a.value ? range : null;
+	const holds = range.find(r => keyValue(r.end) >= a.value) ?? null;
 	return { blocks: blocks.reverse(), subnet, range: holds, addresses, leases, reservations };
 }
