@@ -29,6 +29,7 @@ export const commands: CommandEntry[] = [
 	{ name: 'server', summary: 'DHCP servers to collect from: add, list, show, edit, delete, secret', load: async () => (await import('./server.js')).serverCommand },
 	{ name: 'collect', summary: 'collect from DHCP servers now (--once) or on schedule (--daemon)', load: async () => (await import('./collect.js')).collectCommand },
 	{ name: 'task', summary: 'collection tasks: intervals, last/next run, errors', load: async () => (await import('./task.js')).taskCommand },
+	{ name: 'demo', summary: 'build a realistic demo enterprise in its own store and open the TUI on it', load: async () => (await import('./demo.js')).demoCommand },
 ];
 
 export function findCommand(name: string): CommandEntry | undefined {
