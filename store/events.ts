@@ -4,7 +4,8 @@
 //   eventAnchor(row) → the key to pass as `after` for the next (older) page
 // Rows carry raw strings from servers and files: sanitize at display (the column renderers do).
 import type { Store } from './database.js';
-import { formatKey } from '../source/domain/ip.js';
+import { formatKey, tryParseAddress, addressKeyHex } from '../source/domain/ip.js';
+import { tryParseMac } from '../source/domain/mac.js';
 import { leaseEventKindName } from '../source/domain/dhcp.js';
 import { logonKindName } from '../source/domain/logon.js';
 import { formatTime } from '../source/domain/time.js';
@@ -35,6 +36,11 @@ export interface EventFilter {
 	server?: string;
 	from?: number | null;
 	to?: number | null;
+	/**
+	 * What the events are about: an address (lease and logon events of it), a MAC (lease events of the
+	 * clients with it), a user (logons), or text (host-name prefix, config object key, audit summary).
+	 */
+	match?: string;
 }
 
 export interface EventAnchor {
@@ -63,15 +69,15 @@ const QUERIES: Record<EventKind, (server: boolean) => string> = {
 	lease: server => `SELECT e.id, e.ts, e.kind AS code, e.ip, e.expires, s.name AS server,
 			coalesce(c.mac, c.client_id, c.duid, c.key) AS who, h.name AS host
 		FROM lease_event e LEFT JOIN server s ON s.id = e.server_id LEFT JOIN client c ON c.id = e.client_ref LEFT JOIN host h ON h.id = e.host_ref
-		WHERE e.ts BETWEEN ? AND ? AND %PAGE% ${server ? 'AND e.server_id = ?' : ''} ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
+		WHERE e.ts BETWEEN ? AND ? AND %PAGE% %MATCH% ${server ? 'AND e.server_id = ?' : ''} ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
 	logon: server => `SELECT e.id, e.ts, e.kind AS code, e.ip, u.name AS user, h.name AS host, s.name AS server, e.logon_type, e.source
 		FROM logon_event e JOIN user_account u ON u.id = e.user_ref LEFT JOIN host h ON h.id = e.host_ref LEFT JOIN server s ON s.id = e.server_id
-		WHERE e.ts BETWEEN ? AND ? AND %PAGE% ${server ? 'AND e.server_id = ?' : ''} ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
+		WHERE e.ts BETWEEN ? AND ? AND %PAGE% %MATCH% ${server ? 'AND e.server_id = ?' : ''} ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
 	config: server => `SELECT e.id, e.ts, e.kind AS code, e.object_key, e.actor, e.before, e.after, s.name AS server
 		FROM config_event e LEFT JOIN server s ON s.id = e.server_id
-		WHERE e.ts BETWEEN ? AND ? AND %PAGE% ${server ? 'AND e.server_id = ?' : ''} ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
+		WHERE e.ts BETWEEN ? AND ? AND %PAGE% %MATCH% ${server ? 'AND e.server_id = ?' : ''} ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
 	audit: () => `SELECT e.id, e.ts, e.action AS code, e.object_kind, e.object_id, e.actor, e.source, e.summary, e.before, e.after
-		FROM audit e WHERE e.ts BETWEEN ? AND ? AND %PAGE% ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
+		FROM audit e WHERE e.ts BETWEEN ? AND ? AND %PAGE% %MATCH% ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
 };
 
 type Raw = Record<string, unknown> & { id: number; ts: number };
@@ -129,6 +135,32 @@ function order(a: EventRow, b: EventRow): number {
 }
 
 /** One page of events, newest first; reads at most `limit` rows per kind through each table's ts index. */
+/** The extra condition per kind for `filter.match`; null = this kind cannot match (left out). */
+function matchCondition(kind: EventKind, text: string): { sql: string; params: unknown[] } | null {
+	const t = text.trim();
+	const address = tryParseAddress(t);
+	const mac = address ? null : tryParseMac(t);
+	const lc = t.toLowerCase();
+	const host = `e.host_ref IN (SELECT id FROM host WHERE name_lc >= ? AND name_lc < ?)`;
+	switch (kind) {
+		case 'lease':
+			if (address) return { sql: 'AND e.ip = ?', params: [Buffer.from(addressKeyHex(address), 'hex')] };
+			if (mac) return { sql: 'AND e.client_ref IN (SELECT id FROM client WHERE mac = ?)', params: [mac] };
+			return { sql: `AND ${host}`, params: [lc, `${lc}\u{10ffff}`] };
+		case 'logon':
+			if (address) return { sql: 'AND e.ip = ?', params: [Buffer.from(addressKeyHex(address), 'hex')] };
+			if (mac) return null;
+			return {
+				sql: `AND (e.user_ref IN (SELECT id FROM user_account WHERE name_lc = ?) OR ${host})`,
+				params: [lc.replace(/^.*\\/, '').replace(/@.*$/, ''), lc, `${lc}\u{10ffff}`],
+			};
+		case 'config':
+			return { sql: `AND (instr(lower(e.object_key), ?) > 0 OR e.kind = ?)`, params: [lc, lc] };
+		default:
+			return { sql: `AND (instr(lower(e.summary), ?) > 0 OR e.object_kind = ?)`, params: [lc, lc] };
+	}
+}
+
 export async function listEvents(store: Store, filter: EventFilter, page: { limit: number; after?: EventAnchor }): Promise<EventRow[]> {
 	let kinds = filter.kinds && filter.kinds.length > 0 ? filter.kinds : EVENT_KINDS;
 	let serverId: number | undefined;
@@ -143,8 +175,10 @@ export async function listEvents(store: Store, filter: EventFilter, page: { limi
 	const rows: EventRow[] = [];
 	for (const kind of kinds) {
 		const cond = pageCondition(kind, page.after, 'e');
-		const sql = QUERIES[kind](serverId !== undefined).replace('%PAGE%', cond.sql);
-		const params = [from, to, ...cond.params, ...(serverId !== undefined && kind !== 'audit' ? [serverId] : []), page.limit];
+		const match = filter.match !== undefined ? matchCondition(kind, filter.match) : { sql: '', params: [] };
+		if (!match) continue;
+		const sql = QUERIES[kind](serverId !== undefined).replace('%PAGE%', cond.sql).replace('%MATCH%', match.sql);
+		const params = [from, to, ...cond.params, ...match.params, ...(serverId !== undefined && kind !== 'audit' ? [serverId] : []), page.limit];
 		for (const r of await store.all<Raw>(sql, params as never)) rows.push(toRow(kind, r));
 	}
 	return rows.sort(order).slice(0, page.limit);

@@ -9,11 +9,12 @@ import { parseWindow, TimeError } from '../domain/time.js';
 import { renderDiff } from '../domain/diff.js';
 import { sanitize } from '../domain/sanitize.js';
 
-const usage = `Usage: ipam events [--kind lease|logon|config|audit]… [--server NAME] [--from TIME] [--to TIME]
+const usage = `Usage: ipam events [--kind lease|logon|config|audit]… [--server NAME] [--match TEXT] [--from TIME] [--to TIME]
                    [--limit N] [--diff] [--json|--csv]
 
 Lists events newest first. --kind may repeat or take a comma list; --server keeps one DHCP server's
-lease/logon/config events (the audit trail has no server). --diff prints the before/after difference under
+lease/logon/config events (the audit trail has no server). --match narrows to an address, a MAC, a
+user, a host-name prefix, or text in a config object key or audit summary. --diff prints the before/after difference under
 each configuration-change and audit event. TIME as for \`ipam track\` ("yesterday 14:00", "2h ago", ISO).`;
 
 export const eventsCommand: Command = {
@@ -25,6 +26,7 @@ export const eventsCommand: Command = {
 			{
 				kind: { type: 'string', multiple: true },
 				server: { type: 'string' },
+				match: { type: 'string' },
 				from: { type: 'string' },
 				to: { type: 'string' },
 				limit: { type: 'string' },
@@ -53,7 +55,7 @@ export const eventsCommand: Command = {
 			ctx,
 			async store => {
 				try {
-					return await listEvents(store, { kinds: kinds as EventKind[], server: values.server, from: window.from, to: window.to }, { limit });
+					return await listEvents(store, { kinds: kinds as EventKind[], server: values.server, match: values.match, from: window.from, to: window.to }, { limit });
 				} catch (err) {
 					if (err instanceof EventFilterError) throw new CommandError(err.message, EXIT.notFound);
 					throw err;

@@ -47,3 +47,18 @@ test('filters: kinds, server (audit left out), window', async () => {
 	await assert.rejects(listEvents(store, { server: 'nope' }, { limit: 5 }), /no server named "nope"/);
 	await store.close();
 });
+
+test('match: by address, MAC, user or text', async () => {
+	const store = await seeded();
+	await store.insertMany('client', ['id', 'key', 'mac'], [[9, 'mac:00:15:5d:00:00:09', '00:15:5d:00:00:09']]);
+	await store.insertMany('lease_event', ['ts', 'kind', 'family', { name: 'ip', blob: true }, 'server_id', 'client_ref'], [[2000, 1, 4, '0a000005', 1, 9]]);
+	const byIp = await listEvents(store, { match: '10.0.0.5' }, { limit: 100 });
+	assert.deepEqual(byIp.map(e => [e.kind, e.ts]), [['lease', 2000], ['lease', 1001]]);
+	const byMac = await listEvents(store, { match: '00-15-5D-00-00-09' }, { limit: 100 });
+	assert.deepEqual(byMac.map(e => e.kind), ['lease']);
+	const byUser = await listEvents(store, { match: 'CORP\\u7', kinds: ['logon'] }, { limit: 100 });
+	assert.deepEqual(byUser.map(e => e.subject), ['CORP\\u7']);
+	const byText = await listEvents(store, { match: 's3', kinds: ['config'] }, { limit: 100 });
+	assert.deepEqual(byText.map(e => e.subject), ['s3']);
+	await store.close();
+});
