@@ -15,7 +15,7 @@ import { parseAddress, addressKeyHex, formatKey, tryParseAddress, type Family } 
 import { parseClientTerm, tryParseMac } from '../source/domain/mac.js';
 import { buildHoldings, holdsAt, overlaps, type EndReason, type Holding, type TimelineEvent } from '../source/domain/timeline.js';
 import { isLogoff, shortHostName } from '../source/domain/logon.js';
-import type { TimeWindow } from '../source/domain/time.js';
+import { formatTime, type TimeWindow } from '../source/domain/time.js';
 
 export type TrackKind = 'ip' | 'mac' | 'host' | 'user';
 
@@ -191,12 +191,12 @@ function toTimeline(rows: EventRow[]): TimelineEvent[] {
 }
 
 /** Holdings of each address that touch its window (or hold at `w.at`). */
-async function addressHoldings(store: Store, reads: AddressRead[], o: TrackOptions): Promise<{ holdings: Holding[][]; capped: boolean }> {
+async function addressHoldings(store: Store, reads: AddressRead[], o: TrackOptions): Promise<{ holdings: Holding[][]; around: Holding[][]; capped: boolean }> {
 	const read = await addressEvents(store, reads, o.maxEvents ?? 5000);
-	const holdings = read.map((r, i) =>
-		buildHoldings(toTimeline(r.events), { now: o.now, skew: o.skew, truncatedStart: r.before >= EDGE }).filter(h => inWindow(h, reads[i].w)),
-	);
-	return { holdings, capped: read.some(r => r.capped) };
+	// `around` keeps the holdings just outside the window too (from the edge reads): context for "free at T".
+	const around = read.map(r => buildHoldings(toTimeline(r.events), { now: o.now, skew: o.skew, truncatedStart: r.before >= EDGE }));
+	const holdings = around.map((list, i) => list.filter(h => inWindow(h, reads[i].w)));
+	return { holdings, around, capped: read.some(r => r.capped) };
 }
 
 function inWindow(h: Holding, w: TimeWindow): boolean {
@@ -388,12 +388,28 @@ async function finish(store: Store, holdings: Holding[], w: TimeWindow, o: Track
 export async function trackAddress(store: Store, term: string, w: TimeWindow, o: TrackOptions = {}): Promise<TrackResult> {
 	const address = parseAddress(term);
 	const key = Buffer.from(addressKeyHex(address), 'hex');
-	const { holdings: [holdings], capped } = await addressHoldings(store, [{ key, w }], o);
+	const { holdings: [holdings], around: [around], capped } = await addressHoldings(store, [{ key, w }], o);
 	const rows = await finish(store, holdings, w, o);
 	const notes: string[] = [];
 	if (rows.length === 0) notes.push('no lease held this address in the window');
+	if (rows.length === 0 && w.at !== undefined) notes.push(...(await neighbours(store, around, w.at)));
 	if (capped) notes.push(`more than ${o.maxEvents ?? 5000} events in the window: only the first were read; narrow the window`);
 	return { kind: 'ip', term, subject: formatKey(key), window: w, rows, notes, truncated: capped };
+}
+
+/** "Free at T" context: who held the address last before T and first after it. */
+async function neighbours(store: Store, around: Holding[], at: number): Promise<string[]> {
+	const before = around.filter(h => h.to !== null && h.to < at).at(-1);
+	const after = around.find(h => h.from > at);
+	const picked = [before, after].filter((h): h is Holding => h !== undefined);
+	const rows = await rowsOf(store, picked);
+	const who = (r: TrackRow) => [r.mac ?? r.clientId ?? r.duid ?? 'an unknown client', r.host ? `(${r.host})` : ''].filter(Boolean).join(' ');
+	const out: string[] = [];
+	rows.forEach((r, i) => {
+		const stamp = formatTime(picked[i] === before ? r.to : r.from);
+		out.push(picked[i] === before ? `before: held by ${who(r)} until ${stamp} (${r.end})` : `after: held by ${who(r)} from ${stamp}`);
+	});
+	return out;
 }
 
 // ---------------------------------------------------------------- by client (MAC / client id / DUID)

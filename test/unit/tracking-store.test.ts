@@ -111,6 +111,11 @@ test('correlation IP → MAC → host → user, and a missing link said in words
 	// At a point after alice logged off, she is no longer named.
 	const later = await trackAddress(store, '10.1.2.34', { from: 4000, to: 4000, at: 4000 }, { now: NOW });
 	assert.deepEqual(later.rows[0].users, []);
+	// Free at a point: say who held it just before and just after.
+	const free = await trackAddress(store, '10.1.2.34', { from: 5500, to: 5500, at: 5500 }, { now: NOW });
+	assert.equal(free.rows.length, 0);
+	assert.ok(free.notes.some(n => /^before: held by 00:15:5d:00:00:01 \(PC-001\.corp\.example\) until .* \(release\)$/.test(n)), free.notes.join('; '));
+	assert.ok(free.notes.some(n => /^after: held by aa:bb from /.test(n)), free.notes.join('; '));
 	await store.close();
 });
 
