@@ -122,6 +122,18 @@ test('--dry-run prints creates, updates with changed fields and inventory delete
 	assert.ok(entries.some(e => e.action === 'import' && e.summary.startsWith(`import ${next}: 1 created, 1 updated, 1 deleted`)));
 });
 
+test('inventory sync deletes nothing when a row was rejected (it may be an object to keep)', () => {
+	const dir = tmpDir();
+	const db = path.join(dir, 'ipam.db');
+	ipam(db, 'import', write(dir, 'a.csv', 'IpAddress,ManagedByService,ServiceInstance\n10.8.0.1,VMM,v\n10.8.0.2,VMM,v\n10.8.0.3,VMM,v\n'));
+	const file = write(dir, 'b.csv', 'IpAddress,MacAddress\n10.8.0.1,\n10.8.0.2,zz:zz\n');
+	const r = ipam(db, 'import', file, '--inventory', '--managed-by', 'VMM', '--service-instance', 'v');
+	assert.equal(r.code, 6);
+	assert.match(r.stderr, /:3: column "MacAddress": "zz:zz" is not a MAC address/);
+	assert.match(r.stderr, /inventory deletions skipped because rows were rejected/);
+	assert.equal(ipam(db, 'export', 'address').stdout.trim().split('\n').length, 4);
+});
+
 test('an update touches only the columns the file has', () => {
 	const dir = tmpDir();
 	const db = path.join(dir, 'ipam.db');

@@ -43,6 +43,7 @@ export class Planner {
 	private readonly seen = new Map<string, number>();
 	private readonly spaces = new Map<string, { id: number; name: string }>();
 	private readonly kept = new Set<number>();
+	private readonly hadRows = new Map<number, boolean>();
 	/** Rows with ids above this were written by this import (inventory sync must not delete them). */
 	private maxIdBefore = 0;
 
@@ -76,8 +77,7 @@ export class Planner {
 			planned.push({ row, spaceId: space.id, spaceName: space.name, changed: NO_CHANGES });
 		}
 		const known = planned.filter(p => p.spaceId !== 0);
-		const spaceIds = [...new Set(known.map(p => p.spaceId))];
-		if (known.length > 0 && (await anyStored(this.store, this.kind, spaceIds))) {
+		if (known.length > 0 && (await this.storedBefore(known))) {
 			const stored = await rowsByIdentity<StoredRow>(this.store, this.kind, known.map(p => identity(p.row, p.spaceId)));
 			for (const s of stored) known[Number(s._i)].stored = s;
 		}
@@ -90,6 +90,24 @@ export class Planner {
 			}
 		}
 		return plan;
+	}
+
+	/**
+	 * Whether any of these rows' spaces held rows of this kind before the import: if none did, no row
+	 * can match a stored one and the identity lookups are skipped (a fresh million-row import).
+	 * Asked the first time a space is seen, which is before this import writes to it.
+	 */
+	private async storedBefore(rows: PlannedRow[]): Promise<boolean> {
+		let any = false;
+		for (const id of new Set(rows.map(p => p.spaceId))) {
+			let had = this.hadRows.get(id);
+			if (had === undefined) {
+				had = await anyStored(this.store, this.kind, [id]);
+				this.hadRows.set(id, had);
+			}
+			any ||= had;
+		}
+		return any;
 	}
 
 	/** The applier created a space: later batches use its id. */
