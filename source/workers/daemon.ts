@@ -32,7 +32,8 @@ export async function runDaemon(store: Store, options: DaemonOptions = {}): Prom
 	const period = options.heartbeatS ?? 30;
 	const now = options.now ?? (() => Math.floor(Date.now() / 1000));
 	const stop = options.signal;
-	let held = false;
+	// undefined until the first try, so the first answer (held or not) is always reported.
+	let held: boolean | undefined;
 	try {
 		while (!stop?.aborted) {
 			const gained = await acquireLock(store, holder, now(), 3 * period);

@@ -36,7 +36,11 @@ export function startBackgroundCollection(dbPath: string, options: BackgroundOpt
 	// From source (tsx) the worker is worker.ts; compiled it is worker.js beside this module.
 	const entry = new URL(own.endsWith('.ts') ? './worker.ts' : './worker.js', own);
 	const { onMessage, ...rest } = options;
-	const worker = new Worker(entry, { workerData: { dbPath, ...rest } satisfies WorkerData });
+	const init = { workerData: { dbPath, ...rest } satisfies WorkerData };
+	// From source (tests, development) the thread registers the TypeScript loader itself before loading the entry.
+	const worker = own.endsWith('.ts')
+		? new Worker(`import('tsx/esm/api').then(m => { m.register(); return import(${JSON.stringify(entry.href)}); })`, { ...init, eval: true })
+		: new Worker(entry, init);
 	let collecting = false;
 	let exited = false;
 	const exit = new Promise<void>(resolve => worker.once('exit', () => ((exited = true), resolve())));
