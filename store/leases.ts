@@ -143,14 +143,16 @@ const DIFF_EVENTS = [
 	 FROM temp.ingest_lease WHERE state = 'declined'
 		AND (p = 0 OR (p_state IS NOT 'declined' AND NOT (p_state IN ${HELD_OR_OFFERED} AND p_client IS client_ref)))`,
 	// A holding that began and ended between two collections (or before the first): both ends from the record.
-	`${EVENT_INSERT} SELECT starts, 1, family, ip, ?2, ?3, client_ref, host_ref, ends
-	 FROM temp.ingest_lease WHERE state IN ('expired', 'released') AND client_ref IS NOT NULL AND starts IS NOT NULL
-		AND (p = 0 OR p_client IS NOT client_ref OR starts > coalesce(p_starts, 0))
+	// (DHCPv6 lease files have no starts: the client's last transmission stands in.)
+	`${EVENT_INSERT} SELECT coalesce(starts, cltt), 1, family, ip, ?2, ?3, client_ref, host_ref, ends
+	 FROM temp.ingest_lease WHERE state IN ('expired', 'released') AND client_ref IS NOT NULL AND coalesce(starts, cltt) IS NOT NULL
+		AND (p = 0 OR p_client IS NOT client_ref OR coalesce(starts, cltt) > coalesce(p_starts, p_cltt, 0))
 		AND NOT (p = 1 AND p_state IN ${HELD_OR_OFFERED} AND p_client IS client_ref)`,
+	// The end is recorded even when the start is unknown (dnsmasq keeps only the expiry): the client held it until then.
 	`${EVENT_INSERT} SELECT CASE WHEN ends IS NOT NULL AND ends <= ?1 THEN ends ELSE ?1 END, CASE state WHEN 'expired' THEN 4 ELSE 3 END,
 		family, ip, ?2, ?3, client_ref, host_ref, ends
-	 FROM temp.ingest_lease WHERE state IN ('expired', 'released') AND client_ref IS NOT NULL AND starts IS NOT NULL
-		AND (p = 0 OR p_client IS NOT client_ref OR starts > coalesce(p_starts, 0))
+	 FROM temp.ingest_lease WHERE state IN ('expired', 'released') AND client_ref IS NOT NULL
+		AND (p = 0 OR p_client IS NOT client_ref OR coalesce(starts, cltt) > coalesce(p_starts, p_cltt, 0))
 		AND NOT (p = 1 AND p_state IN ${HELD_OR_OFFERED} AND p_client IS client_ref)`,
 	// Gone from the server: released, or expired when its end has passed.
 	`${EVENT_INSERT} SELECT CASE WHEN l.ends IS NOT NULL AND l.ends <= ?1 THEN l.ends ELSE ?1 END,

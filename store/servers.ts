@@ -39,6 +39,11 @@ export const ENDPOINT_KEYS = [
 	'computerName', // Windows DHCP: -ComputerName
 	'auditLogDir', // Windows DHCP audit logs (DhcpSrvLog-*.log), as a path or UNC share
 	'timeoutMs',
+	'family', // Kea: 4 | 6 when not given by service
+	'families', // Windows DHCP: which of 4, 6 to collect
+	'timeZone', // audit logs written in server local time: an IANA zone …
+	'utcOffsetMinutes', // … or a fixed offset
+	'interfacePrefixes', // Windows: prefixes of scope interfaces
 ] as const;
 
 const SECRET_LIKE = /pass(word)?|secret|token|api.?key|private/i;

@@ -194,3 +194,32 @@ test('a batch that fails midway leaves nothing behind, and the next one still in
 	assert.equal(e[0].mac, A, 'the client id is not a stale one from the rolled-back transaction');
 	await store.close();
 });
+
+test('finished leases without a start: DHCPv6 uses cltt, an expiry alone still records the end', async () => {
+	const store = await fresh();
+	const s = await addServer(store, { name: 'mixed', kind: 'dhcpd' });
+	const duid = '00:01:00:01:1d:2e:3f:40:aa:00:00:00:00:07';
+	await ingestBatch(
+		store,
+		s.id,
+		{
+			leases: [
+				{ family: 6, ip: '2001:db8::106', leaseType: 'na', duid, iaid: 1, state: 'active', cltt: 1000, ends: 1500 },
+				{ family: 4, ip: '10.10.10.1', mac: A, state: 'active', ends: 1200 },
+			],
+		},
+		5000,
+	);
+	assert.deepEqual(
+		(await events(store)).map(e => [e.kind, e.ip, e.ts]),
+		[
+			['assign', '2001:db8::106', 1000],
+			['expire', '10.10.10.1', 1200],
+			['expire', '2001:db8::106', 1500],
+		],
+	);
+	// Collected again unchanged: nothing new.
+	await ingestBatch(store, s.id, { leases: [{ family: 4, ip: '10.10.10.1', mac: A, state: 'active', ends: 1200 }, { family: 6, ip: '2001:db8::106', leaseType: 'na', duid, iaid: 1, state: 'active', cltt: 1000, ends: 1500 }] }, 6000);
+	assert.equal((await events(store)).length, 3);
+	await store.close();
+});
