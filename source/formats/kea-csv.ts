@@ -2,8 +2,9 @@
 // journal: rows in, the current lease set and the lease events the journal implies out.
 import { StringDecoder } from 'node:string_decoder';
 import type { LeaseEventRecord, LeaseEventKindName, LeaseRecord, LeaseState } from '../domain/dhcp.js';
-import { formatAddress, tryParseAddress, type Family } from '../domain/ip.js';
-import { macFromClientId, tryParseClientId, tryParseMac } from '../domain/mac.js';
+import type { Family } from '../domain/ip.js';
+import { canonicalClientId, canonicalIp, canonicalMac } from './canonical-fast.js';
+import { macFromClientId, tryParseClientId } from '../domain/mac.js';
 import { IssueLog, type FormatIssue } from './format-issue.js';
 
 /** One journal row, decoded. */
@@ -127,7 +128,7 @@ export class KeaCsvReader {
 
 	private common(f: string[], family: Family): KeaLeaseRow | null {
 		const addrText = this.col(f, 'address');
-		const addr = tryParseAddress(addrText);
+		const addr = canonicalIp(addrText);
 		if (addr === null || addr.family !== family) {
 			this.log.add(this.lineNo, `address "${addrText}" is not an IPv${family} address; row skipped`);
 			return null;
@@ -142,7 +143,7 @@ export class KeaCsvReader {
 		const hostname = this.col(f, 'hostname');
 		const lease: LeaseRecord = {
 			family,
-			ip: formatAddress(addr),
+			ip: addr.ip,
 			state: keaState(state),
 			cltt: valid === INFINITE ? null : expire - valid,
 			ends: valid === INFINITE ? null : expire,
@@ -157,8 +158,8 @@ export class KeaCsvReader {
 		if (!row) return null;
 		const hw = this.col(f, 'hwaddr');
 		const cid = this.col(f, 'client_id');
-		row.lease.mac = hw === '' ? null : tryParseMac(hw);
-		row.lease.clientId = cid === '' ? null : tryParseClientId(cid);
+		row.lease.mac = hw === '' ? null : canonicalMac(hw);
+		row.lease.clientId = cid === '' ? null : canonicalClientId(cid);
 		// Non-Ethernet hardware addresses (any length) are legal in Kea; only non-hex text is an error.
 		if (hw !== '' && row.lease.mac === null && tryParseClientId(hw) === null) this.log.add(this.lineNo, `hwaddr "${hw}" is not hex octets; kept without it`);
 		if (row.lease.mac === null && row.lease.clientId) row.lease.mac = macFromClientId(row.lease.clientId);
@@ -177,9 +178,9 @@ export class KeaCsvReader {
 		lease.iaid = iaid;
 		if (lease.leaseType === 'pd') lease.prefixLen = plen;
 		const duid = this.col(f, 'duid');
-		lease.duid = duid === '' ? null : tryParseClientId(duid);
+		lease.duid = duid === '' ? null : canonicalClientId(duid);
 		const hw = this.col(f, 'hwaddr');
-		lease.mac = hw === '' ? (lease.duid ? macFromClientId(lease.duid) : null) : tryParseMac(hw);
+		lease.mac = hw === '' ? (lease.duid ? macFromClientId(lease.duid) : null) : canonicalMac(hw);
 		return row;
 	}
 }

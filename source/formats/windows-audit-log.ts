@@ -1,7 +1,7 @@
 // Windows DHCP Server audit logs (DhcpSrvLog-*.log, DhcpV6SrvLog-*.log) read into lease events.
 // Data rows are found by shape (`<id>,MM/DD/YY,HH:MM:SS,`), never by the localized header words.
 import type { LeaseEventKindName, LeaseEventRecord } from '../domain/dhcp.js';
-import { formatAddress, tryParseAddress } from '../domain/ip.js';
+import { canonicalClientId, canonicalIp } from './canonical-fast.js';
 import { macFromClientId, tryParseClientId } from '../domain/mac.js';
 import { IssueLog, type FormatIssue } from './format-issue.js';
 import { LocalClock, type ServerClock } from './local-time.js';
@@ -85,7 +85,7 @@ function nullIfEmpty(s: string | undefined): string | null {
 function hardware(text: string | undefined): { mac: string | null; clientId: string | null } {
 	const t = nullIfEmpty(text);
 	if (t === null || /^0+$/.test(t)) return { mac: null, clientId: null };
-	const id = tryParseClientId(t);
+	const id = /^[0-9A-Fa-f]{12}$/.test(t) ? t.toLowerCase().replace(/(..)(?!$)/g, '$1:') : tryParseClientId(t);
 	if (id === null) return { mac: null, clientId: null };
 	return id.length === 17 ? { mac: id, clientId: null } : { mac: macFromClientId(id), clientId: id };
 }
@@ -134,7 +134,7 @@ export function parseWindowsAuditLog(input: Buffer, options: AuditLogOptions): A
 			continue;
 		}
 		const ipText = nullIfEmpty(f[4]);
-		const addr = ipText ? tryParseAddress(ipText) : null;
+		const addr = ipText ? canonicalIp(ipText) : null;
 		if (addr === null) {
 			log.add(lineNo, `event ${id}: IP address "${ipText ?? ''}" is missing or invalid; row skipped`);
 			continue;
@@ -143,12 +143,12 @@ export function parseWindowsAuditLog(input: Buffer, options: AuditLogOptions): A
 			ts: clock.epoch(2000 + Number(m[4]), mo, d, h, mi, s),
 			kind,
 			family: addr.family,
-			ip: formatAddress(addr),
+			ip: addr.ip,
 			hostname: nullIfEmpty(f[5]),
 		};
 		if (v6) {
 			const duid = nullIfEmpty(f[8]);
-			ev.duid = duid ? tryParseClientId(duid) : null;
+			ev.duid = duid ? canonicalClientId(duid.length % 2 === 0 && /^[0-9A-Fa-f]+$/.test(duid) ? duid.toLowerCase().replace(/(..)(?!$)/g, '$1:') : duid) : null;
 			ev.mac = ev.duid ? macFromClientId(ev.duid) : null;
 			ev.user = nullIfEmpty(f[9]);
 		} else {
