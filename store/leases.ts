@@ -51,7 +51,7 @@ async function loadSet(tx: Store, leases: LeaseRecord[], now: number, rejected: 
 		p INTEGER NOT NULL DEFAULT 0, p_client INTEGER, p_host INTEGER, p_state TEXT, p_starts INTEGER, p_ends INTEGER, p_cltt INTEGER, p_range INTEGER
 	) WITHOUT ROWID; DELETE FROM temp.ingest_lease;`);
 	const cache = await internCache(tx);
-	let loaded = 0;
+	let inflight: Promise<{ changes: number }> | undefined;
 	for (let i = 0; i < leases.length; i += CHUNK) {
 		const chunk = leases.slice(i, i + CHUNK);
 		const clients = chunk.map(l => clientIdentity({ family: l.family, mac: l.mac, clientId: l.clientId, duid: l.duid, vendorClass: l.vendorClass }));
@@ -78,15 +78,20 @@ async function loadSet(tx: Store, leases: LeaseRecord[], now: number, rejected: 
 				l.cltt ?? null,
 			]);
 		});
+		const json = JSON.stringify(rows);
+		// As for log events: SQLite loads this chunk while the next one is prepared.
+		if (inflight) await inflight;
 		// OR REPLACE: a set naming one address twice keeps the last (lease files are journals).
-		const r = await tx.run(
+		inflight = tx.run(
 			`INSERT OR REPLACE INTO temp.ingest_lease (ip, family, client_ref, host_ref, state, lease_type, prefix_len, iaid, starts, ends, cltt)
 			 SELECT unhex(value->>0), value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9, value->>10 FROM json_each(?)`,
-			[JSON.stringify(rows)],
+			[json],
 		);
-		loaded += r.changes;
+		inflight.catch(() => undefined);
 	}
-	return loaded;
+	if (inflight) await inflight;
+	// Counted after the load: an address listed twice is one lease.
+	return (await tx.get<{ n: number }>('SELECT count(*) AS n FROM temp.ingest_lease'))!.n;
 }
 
 /** Each lease's range by containment (the nearest range starting at or below it that reaches it), then the previous row. */
