@@ -8,6 +8,7 @@ import { conflict, invalid, notFound } from './errors.js';
 import { assignContainers, containingPrefixes, keyValue, loadSpans } from './containment.js';
 import { refreshGapsAround, rebuildFreeGaps } from './free-space.js';
 import { rollupBlocks } from './utilization.js';
+import { findPrefixRow, listPrefixRows, type PrefixQuery } from './prefix-rows.js';
 import { formatPrefix, keyBuffer, keyHex, prefixSpan, type Family, type Prefix } from '../source/domain/ip.js';
 import { blockUnits } from '../source/domain/utilization.js';
 
@@ -60,12 +61,7 @@ export async function getBlock(store: Store, id: number): Promise<BlockRow | und
 }
 
 export async function findBlock(store: Store, spaceId: number, prefix: Prefix): Promise<BlockRow | undefined> {
-	return store.get<BlockRow>('SELECT * FROM block WHERE space_id = ? AND family = ? AND start = ? AND prefix_len = ?', [
-		spaceId,
-		prefix.family,
-		keyBuffer(prefix.family, prefix.network),
-		prefix.length,
-	]);
+	return findPrefixRow<BlockRow>(store, 'block', spaceId, prefix);
 }
 
 export async function requireBlock(store: Store, spaceId: number, prefix: Prefix): Promise<BlockRow> {
@@ -74,38 +70,14 @@ export async function requireBlock(store: Store, spaceId: number, prefix: Prefix
 	return row;
 }
 
-export interface BlockQuery {
-	spaceId: number;
-	family?: Family;
-	/** Only blocks inside this prefix (inclusive). */
-	within?: Prefix;
-	/** Key of the last row of the previous page. */
-	after?: { family: Family; start: bigint; prefixLen: number };
-	limit?: number;
+export interface BlockQuery extends PrefixQuery {
 	/** Only top-level blocks (no parent). */
 	roots?: boolean;
 }
 
 /** One page of blocks in address order (family, start, prefix length), by key. */
 export async function listBlocks(store: Store, q: BlockQuery): Promise<BlockRow[]> {
-	const where = ['space_id = ?'];
-	const params: (number | Buffer)[] = [q.spaceId];
-	const family = q.within?.family ?? q.family;
-	if (family) where.push('family = ?'), params.push(family);
-	if (q.within) {
-		const s = prefixSpan(q.within);
-		where.push('start >= ? AND end <= ?');
-		params.push(keyBuffer(s.family, s.start), keyBuffer(s.family, s.end));
-	}
-	if (q.roots) where.push('parent_id IS NULL');
-	if (q.after) {
-		where.push('(family, start, prefix_len) > (?, ?, ?)');
-		params.push(q.after.family, keyBuffer(q.after.family, q.after.start), q.after.prefixLen);
-	}
-	return store.all<BlockRow>(`SELECT * FROM block WHERE ${where.join(' AND ')} ORDER BY family, start, prefix_len LIMIT ?`, [
-		...params,
-		q.limit ?? 1000,
-	]);
+	return listPrefixRows<BlockRow>(store, 'block', q, q.roots ? [{ sql: 'parent_id IS NULL', params: [] }] : []);
 }
 
 function checkName(text: string | undefined, what: string): string {

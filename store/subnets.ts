@@ -12,6 +12,7 @@ import { conflict, invalid, notFound } from './errors.js';
 import { adoptInto, assignContainers, containingPrefixes, firstOverlaps, keyValue, loadSpans, type Interval } from './containment.js';
 import { refreshGapsAround, rebuildFreeGaps } from './free-space.js';
 import { refreshUtilization } from './utilization.js';
+import { findPrefixRow, listPrefixRows, type PrefixQuery } from './prefix-rows.js';
 import { formatPrefix, formatSpanCompact, keyBuffer, keyHex, prefixSpan, type Family, type Prefix, type Span } from '../source/domain/ip.js';
 import { subnetSize } from '../source/domain/utilization.js';
 
@@ -59,12 +60,7 @@ export async function getSubnet(store: Store, id: number): Promise<SubnetRow | u
 }
 
 export async function findSubnet(store: Store, spaceId: number, prefix: Prefix): Promise<SubnetRow | undefined> {
-	return store.get<SubnetRow>('SELECT * FROM subnet WHERE space_id = ? AND family = ? AND start = ? AND prefix_len = ?', [
-		spaceId,
-		prefix.family,
-		keyBuffer(prefix.family, prefix.network),
-		prefix.length,
-	]);
+	return findPrefixRow<SubnetRow>(store, 'subnet', spaceId, prefix);
 }
 
 export async function requireSubnet(store: Store, spaceId: number, prefix: Prefix): Promise<SubnetRow> {
@@ -73,31 +69,13 @@ export async function requireSubnet(store: Store, spaceId: number, prefix: Prefi
 	return row;
 }
 
-export interface SubnetQuery {
-	spaceId: number;
-	family?: Family;
-	within?: Prefix;
+export interface SubnetQuery extends PrefixQuery {
+	/** Only subnets whose smallest block is this one. */
 	blockId?: number;
-	after?: { family: Family; start: bigint; prefixLen: number };
-	limit?: number;
 }
 
 export async function listSubnets(store: Store, q: SubnetQuery): Promise<SubnetRow[]> {
-	const where = ['space_id = ?'];
-	const params: (number | Buffer)[] = [q.spaceId];
-	const family = q.within?.family ?? q.family;
-	if (family) where.push('family = ?'), params.push(family);
-	if (q.within) {
-		const s = prefixSpan(q.within);
-		where.push('start >= ? AND end <= ?');
-		params.push(keyBuffer(s.family, s.start), keyBuffer(s.family, s.end));
-	}
-	if (q.blockId !== undefined) where.push('block_id = ?'), params.push(q.blockId);
-	if (q.after) {
-		where.push('(family, start, prefix_len) > (?, ?, ?)');
-		params.push(q.after.family, keyBuffer(q.after.family, q.after.start), q.after.prefixLen);
-	}
-	return store.all<SubnetRow>(`SELECT * FROM subnet WHERE ${where.join(' AND ')} ORDER BY family, start, prefix_len LIMIT ?`, [...params, q.limit ?? 1000]);
+	return listPrefixRows<SubnetRow>(store, 'subnet', q, q.blockId !== undefined ? [{ sql: 'block_id = ?', params: [q.blockId] }] : []);
 }
 
 function text(value: string | undefined, what: string): string {

@@ -1,26 +1,16 @@
 // Columns of the blocks resource (CLI lists and the blocks pane).
 import type { Column } from './column.js';
 import { blockCidr, type BlockRow } from '../../store/blocks.js';
-import { DEFAULT_THRESHOLDS, countsIn64s, formatCount, formatPercent, percent, utilizationState, type Thresholds } from '../domain/utilization.js';
+import { DEFAULT_THRESHOLDS, countsIn64s, formatCount, type Thresholds } from '../domain/utilization.js';
+import { utilizationColumns } from './utilization.js';
 
 export function blockColumns(t: Thresholds = DEFAULT_THRESHOLDS): Column<BlockRow>[] {
 	return [
 		{ key: 'block', header: 'BLOCK', width: 20, value: r => blockCidr(r), sortSql: 'family, start, prefix_len' },
 		{ key: 'name', header: 'NAME', width: 'flex', value: r => r.name, sortSql: 'name COLLATE NOCASE' },
 		{ key: 'unit', header: 'UNIT', width: 4, value: r => (countsIn64s(r.family, r.prefix_len) ? '/64' : 'addr') },
-		{ key: 'size', header: 'SIZE', width: 8, align: 'right', value: r => r.size, text: r => formatCount(r.size), sortSql: 'size' },
+		...utilizationColumns<BlockRow>(t),
 		{ key: 'allocated', header: 'ALLOCATED', width: 9, align: 'right', value: r => r.allocated, text: r => formatCount(r.allocated), sortSql: 'allocated' },
-		{ key: 'used', header: 'USED', width: 8, align: 'right', value: r => r.used, text: r => formatCount(r.used), sortSql: 'used' },
-		{
-			key: 'utilization',
-			header: 'UTIL',
-			width: 6,
-			align: 'right',
-			value: r => Number(percent(r.used, r.size).toFixed(3)),
-			text: r => formatPercent(r.used, r.size),
-			sortSql: '(used / nullif(size, 0))',
-		},
-		{ key: 'state', header: 'STATE', width: 7, value: r => utilizationState(r.used, r.size, t) },
 		{ key: 'rir', header: 'RIR', width: 6, value: r => r.rir, sortSql: 'rir' },
 		{ key: 'description', header: 'DESCRIPTION', width: 'flex', value: r => r.description },
 		{ key: 'id', header: 'ID', width: 5, align: 'right', value: r => r.id, sortSql: 'id' },

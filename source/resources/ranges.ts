@@ -2,7 +2,8 @@
 import type { Column } from './column.js';
 import { rangeSpan, type RangeRow } from '../../store/ranges.js';
 import { formatValue } from '../domain/ip.js';
-import { DEFAULT_THRESHOLDS, formatCount, formatPercent, percent, utilizationState, type Thresholds } from '../domain/utilization.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../domain/utilization.js';
+import { utilizationColumns } from './utilization.js';
 
 export function rangeColumns(t: Thresholds = DEFAULT_THRESHOLDS): Column<RangeRow>[] {
 	return [
@@ -12,18 +13,7 @@ export function rangeColumns(t: Thresholds = DEFAULT_THRESHOLDS): Column<RangeRo
 		{ key: 'assignment', header: 'TYPE', width: 8, value: r => r.assignment_type, sortSql: 'assignment_type' },
 		{ key: 'managed_by', header: 'MANAGED BY', width: 10, value: r => r.managed_by, sortSql: 'managed_by' },
 		{ key: 'managed_by_entity', header: 'ENTITY', width: 10, value: r => r.managed_by_entity, sortSql: 'managed_by_entity' },
-		{ key: 'size', header: 'SIZE', width: 8, align: 'right', value: r => r.size, text: r => formatCount(r.size), sortSql: 'size' },
-		{ key: 'used', header: 'USED', width: 8, align: 'right', value: r => r.used, text: r => formatCount(r.used), sortSql: 'used' },
-		{
-			key: 'utilization',
-			header: 'UTIL',
-			width: 6,
-			align: 'right',
-			value: r => Number(percent(r.used, r.size).toFixed(3)),
-			text: r => formatPercent(r.used, r.size),
-			sortSql: '(used / nullif(size, 0))',
-		},
-		{ key: 'state', header: 'STATE', width: 7, value: r => utilizationState(r.used, r.size, t) },
+		...utilizationColumns<RangeRow>(t),
 		{ key: 'description', header: 'DESCRIPTION', width: 'flex', value: r => r.description },
 		{ key: 'id', header: 'ID', width: 5, align: 'right', value: r => r.id, sortSql: 'id' },
 		{ key: 'subnet_id', header: 'SUBNET', width: 6, align: 'right', value: r => r.subnet_id },
