@@ -30,6 +30,8 @@ export interface ServerOutcome {
 	tasks: string[];
 	ok: boolean;
 	error?: string;
+	/** Stopped by shutdown (or a lost lock), not by the server: no status change, no backoff. */
+	cancelled?: boolean;
 	result?: IngestResult;
 	durationMs: number;
 }
@@ -102,6 +104,7 @@ export async function collectServer(store: Store, server: ServerRow, parts: Coll
 		const result = await ingestBatch(store, server.id, batch, now());
 		return { ...base, ok: true, result, durationMs: Math.round(performance.now() - started) };
 	} catch (err) {
+		if (options.signal?.aborted) return { ...base, ok: false, cancelled: true, error: 'cancelled', durationMs: Math.round(performance.now() - started) };
 		const message = redact((err as Error)?.message ?? String(err), secret).replace(/\s+/g, ' ').slice(0, 500);
 		await store.transaction(tx => setServerStatus(tx, server.id, { status: 'down', message }));
 		return { ...base, ok: false, error: message, durationMs: Math.round(performance.now() - started) };
@@ -173,6 +176,7 @@ export async function runPass(store: Store, options: SchedulerOptions = {}, sele
 		const startedAt = now();
 		const outcome = await collectServer(store, server, parts, options);
 		outcome.tasks = due.map(t => t.kind);
+		if (outcome.cancelled) return outcome;
 		await store.transaction(async tx => {
 			for (const t of due) await recordRun(tx, t, { startedAt, durationMs: outcome.durationMs, error: outcome.error });
 		});

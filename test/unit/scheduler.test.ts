@@ -82,6 +82,18 @@ test('a hung server times out without holding up the others, is marked down and 
 	await store.close();
 });
 
+test('a shutdown in the middle of a collection is neither a server failure nor a reason to back off', async () => {
+	const store = await Store.open(dbPath());
+	const id = await server(store, 'hung2', 'test-hung');
+	const stop = new AbortController();
+	setTimeout(() => stop.abort(), 200);
+	const pass = await runPass(store, { timeoutMs: 60_000, signal: stop.signal, now: () => 50 });
+	assert.equal(pass.servers[0].cancelled, true);
+	assert.equal((await store.get<{ status: string }>('SELECT status FROM server WHERE id = ?', [id]))!.status, 'unknown');
+	assert.ok((await listTasks(store, id)).every(t => t.consecutive_failures === 0 && t.last_run_at === null));
+	await store.close();
+});
+
 test('backoff doubles per failure up to max(interval, 1 h)', () => {
 	assert.deepEqual([0, 1, 2, 3, 4, 5, 9].map(f => backoffSeconds(300, f)), [300, 300, 600, 1200, 2400, 3600, 3600]);
 	assert.equal(backoffSeconds(21_600, 4), 21_600);
