@@ -11,7 +11,7 @@ import type { Store } from './database.js';
 import { audit, auditMany, type ChangeOptions } from './audit.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { assignContainers, containingPrefixes, keyValue, loadSpans } from './containment.js';
-import { refreshUtilization, rollupBlocks } from './utilization.js';
+import { adjustBlocks, refreshUtilization } from './utilization.js';
 import { formatValue, keyBuffer, keyHex, type Address, type Family, type Span } from '../source/domain/ip.js';
 import { parseMac } from '../source/domain/mac.js';
 
@@ -182,19 +182,25 @@ export async function parentsOf(store: Store, spaceId: number, a: Address): Prom
 	return { subnetId: subnet?.id ?? null, rangeId: range?.id ?? null };
 }
 
-/** Containing blocks of an address (for addresses outside every subnet, which blocks count directly). */
-async function blocksOf(store: Store, spaceId: number, a: Address): Promise<number[]> {
-	return (await containingPrefixes(store, 'block', spaceId, { family: a.family, start: a.value, end: a.value })).map(b => b.id);
+/** Whether an in-use record outside every subnet holds this IP (blocks count those directly). */
+async function looseInUse(tx: Store, spaceId: number, a: Address): Promise<boolean> {
+	const row = await tx.get(
+		`SELECT 1 FROM address WHERE space_id = ? AND family = ? AND ip = ? AND subnet_id IS NULL AND status IN ('in-use', 'reserved') LIMIT 1`,
+		[spaceId, a.family, keyBuffer(a.family, a.value)],
+	);
+	return !!row;
 }
 
-async function touch(tx: Store, spaceId: number, a: Address, parents: { subnetId: number | null; rangeId: number | null }[]): Promise<void> {
-	const subnets = parents.map(p => p.subnetId).filter((x): x is number => x !== null);
-	const ranges = parents.map(p => p.rangeId).filter((x): x is number => x !== null);
-	await refreshUtilization(tx, { subnets, ranges });
-	if (parents.some(p => p.subnetId === null)) {
-		const blocks = await blocksOf(tx, spaceId, a);
-		if (blocks.length) await rollupBlocks(tx, blocks);
-	}
+/**
+ * Utilization after a change to one address: its range and subnet are recounted (the subnet's change
+ * moves up the block chain); outside every subnet, the blocks holding it gain or lose one address.
+ */
+async function touch(tx: Store, spaceId: number, a: Address, parents: { subnetId: number | null; rangeId: number | null }, looseBefore: boolean): Promise<void> {
+	await refreshUtilization(tx, { subnets: parents.subnetId ? [parents.subnetId] : [], ranges: parents.rangeId ? [parents.rangeId] : [] });
+	if (parents.subnetId !== null) return;
+	const delta = Number(await looseInUse(tx, spaceId, a)) - Number(looseBefore);
+	const block = (await containingPrefixes(tx, 'block', spaceId, { family: a.family, start: a.value, end: a.value }))[0];
+	if (delta && block) await adjustBlocks(tx, block.id, { used: delta });
 }
 
 export async function addAddress(store: Store, input: AddressInput, options: ChangeOptions = {}): Promise<AddressRow> {
@@ -207,6 +213,7 @@ export async function addAddress(store: Store, input: AddressInput, options: Cha
 		const same = (await findAddresses(tx, input.spaceId, a)).find(r => r.managed_by === managedBy && r.managed_by_entity === entity);
 		if (same) throw conflict(`address ${label} managed by ${managedBy}${entity ? ` (${entity})` : ''} already exists (id ${same.id}${same.hostname ? `, ${same.hostname}` : ''})`);
 		const parents = await parentsOf(tx, input.spaceId, a);
+		const looseBefore = parents.subnetId === null && (await looseInUse(tx, input.spaceId, a));
 		const cols = ['space_id', 'family', 'ip', 'range_id', 'subnet_id', 'managed_by', 'managed_by_entity'];
 		const vals: (string | number | Buffer | null)[] = [input.spaceId, a.family, keyBuffer(a.family, a.value), parents.rangeId, parents.subnetId, managedBy, entity];
 		for (const [k, col] of FIELD_COLUMNS) {
@@ -216,7 +223,7 @@ export async function addAddress(store: Store, input: AddressInput, options: Cha
 		}
 		if (f.assignedAt === undefined) cols.push('assigned_at'), vals.push(Math.floor(Date.now() / 1000));
 		const { lastID: id } = await tx.run(`INSERT INTO address (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, vals);
-		await touch(tx, input.spaceId, a, [parents]);
+		await touch(tx, input.spaceId, a, parents, looseBefore);
 		const row = (await getAddress(tx, id))!;
 		await audit(tx, { action: 'create', kind: 'address', id, summary: `address ${label}`, after: row }, options);
 		return row;
@@ -228,6 +235,8 @@ export async function editAddress(store: Store, id: number, changes: AddressFiel
 		const before = await getAddress(tx, id);
 		if (!before) throw notFound(`no address with id ${id}`);
 		const f = normaliseFields(changes);
+		const at = { family: before.family, value: keyValue(before.ip) };
+		const looseBefore = before.subnet_id === null && (await looseInUse(tx, before.space_id, at));
 		const sets: string[] = [];
 		const vals: (string | number | null)[] = [];
 		for (const [k, col] of FIELD_COLUMNS) {
@@ -238,7 +247,7 @@ export async function editAddress(store: Store, id: number, changes: AddressFiel
 		if (sets.length) await tx.run(`UPDATE address SET ${sets.join(', ')}, updated_at = unixepoch() WHERE id = ?`, [...vals, id]);
 		const after = (await getAddress(tx, id))!;
 		if (before.status !== after.status) {
-			await touch(tx, before.space_id, { family: before.family, value: keyValue(before.ip) }, [{ subnetId: before.subnet_id, rangeId: before.range_id }]);
+			await touch(tx, before.space_id, at, { subnetId: before.subnet_id, rangeId: before.range_id }, looseBefore);
 		}
 		await audit(tx, { action: 'update', kind: 'address', id, summary: `address ${addressText(before)}`, before, after }, options);
 		return after;
@@ -249,10 +258,12 @@ export async function deleteAddress(store: Store, id: number, options: ChangeOpt
 	return store.transaction(async tx => {
 		const before = await getAddress(tx, id);
 		if (!before) throw notFound(`no address with id ${id}`);
+		const at = { family: before.family, value: keyValue(before.ip) };
+		const looseBefore = before.subnet_id === null && (await looseInUse(tx, before.space_id, at));
 		await tx.run(`DELETE FROM custom_field_value WHERE object_kind = 'address' AND object_id = ?`, [id]);
 		await tx.run(`DELETE FROM object_tag WHERE object_kind = 'address' AND object_id = ?`, [id]);
 		await tx.run('DELETE FROM address WHERE id = ?', [id]);
-		await touch(tx, before.space_id, { family: before.family, value: keyValue(before.ip) }, [{ subnetId: before.subnet_id, rangeId: before.range_id }]);
+		await touch(tx, before.space_id, at, { subnetId: before.subnet_id, rangeId: before.range_id }, looseBefore);
 		await audit(tx, { action: 'delete', kind: 'address', id, summary: `address ${addressText(before)}`, before }, options);
 		return before;
 	});

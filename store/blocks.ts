@@ -129,7 +129,8 @@ export async function addBlock(store: Store, input: BlockInput, options: ChangeO
 		]);
 		await rebuildFreeGaps(tx, [id]);
 		if (parent) await refreshGapsAround(tx, parent.id, span);
-		await rollupBlocks(tx, [id]);
+		// Only the new block's figures are new: its ancestors hold the same descendants as before.
+		await rollupBlocks(tx, [id], undefined, true);
 		const row = (await getBlock(tx, id))!;
 		await audit(tx, { action: 'create', kind: 'block', id, summary: `block ${cidr}`, after: row }, options);
 		return row;

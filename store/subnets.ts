@@ -11,7 +11,7 @@ import { audit, auditMany, type ChangeOptions } from './audit.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { adoptInto, assignContainers, containingPrefixes, firstOverlaps, keyValue, loadSpans, type Interval } from './containment.js';
 import { refreshGapsAround, rebuildFreeGaps } from './free-space.js';
-import { refreshUtilization } from './utilization.js';
+import { adjustBlocks, refreshUtilization } from './utilization.js';
 import { findPrefixRow, listPrefixRows, type PrefixQuery } from './prefix-rows.js';
 import { formatPrefix, formatSpanCompact, keyBuffer, keyHex, prefixSpan, type Family, type Prefix, type Span } from '../source/domain/ip.js';
 import { subnetSize } from '../source/domain/utilization.js';
@@ -136,7 +136,9 @@ export async function addSubnet(store: Store, input: SubnetInput, options: Chang
 		await adoptChildren(tx, [id]);
 		if (block) await refreshGapsAround(tx, block.id, span);
 		const outer = (await containingPrefixes(tx, 'subnet', input.spaceId, span, { strict: true }))[0];
-		await refreshUtilization(tx, { subnets: outer ? [id, outer.id] : [id], rangesInSubnets: [id] });
+		const simple = block && !outer && (await deltaFits(tx, id, span, input.prefix.length));
+		await refreshUtilization(tx, { subnets: outer ? [id, outer.id] : [id], rangesInSubnets: [id], blocks: block && !simple ? [block.id] : [] });
+		if (block && simple) await adjustBlocks(tx, block.id, allocationOf(span.family, input.prefix.length, 1));
 		const row = (await getSubnet(tx, id))!;
 		await audit(tx, { action: 'create', kind: 'subnet', id, summary: `subnet ${cidr}`, after: row }, options);
 		return row;
@@ -166,16 +168,37 @@ export async function deleteSubnet(store: Store, id: number, options: ChangeOpti
 		if (!before) throw notFound(`no subnet with id ${id}`);
 		const span = { family: before.family, start: keyValue(before.start), end: keyValue(before.end) };
 		const outer = (await containingPrefixes(tx, 'subnet', before.space_id, span, { strict: true }))[0];
+		const simple = before.block_id && !outer && (await deltaFits(tx, id, span, before.prefix_len));
 		await tx.run('UPDATE range SET subnet_id = ? WHERE subnet_id = ?', [outer?.id ?? null, id]);
 		await tx.run('UPDATE address SET subnet_id = ? WHERE subnet_id = ?', [outer?.id ?? null, id]);
 		await tx.run(`DELETE FROM custom_field_value WHERE object_kind = 'subnet' AND object_id = ?`, [id]);
 		await tx.run(`DELETE FROM object_tag WHERE object_kind = 'subnet' AND object_id = ?`, [id]);
 		await tx.run('DELETE FROM subnet WHERE id = ?', [id]);
 		if (before.block_id) await refreshGapsAround(tx, before.block_id, span);
-		await refreshUtilization(tx, { subnets: outer ? [outer.id] : [], blocks: before.block_id ? [before.block_id] : [] });
+		await refreshUtilization(tx, { subnets: outer ? [outer.id] : [], blocks: before.block_id && !simple ? [before.block_id] : [] });
+		if (before.block_id && simple) {
+			await adjustBlocks(tx, before.block_id, { ...allocationOf(before.family, before.prefix_len, -1), used: -before.used });
+		}
 		await audit(tx, { action: 'delete', kind: 'subnet', id, summary: `subnet ${subnetCidr(before)}`, before }, options);
 		return before;
 	});
+}
+
+/**
+ * Whether a subnet's arrival or removal changes its blocks by plain deltas: no other subnet nests with
+ * it, it holds no address records (they would move between subnet and loose counts), and it is not an
+ * IPv6 subnet longer than /64 (whose /64 other subnets may share).
+ */
+async function deltaFits(tx: Store, id: number, span: Span, length: number): Promise<boolean> {
+	if (span.family === 6 && length > 64) return false;
+	const other = await tx.get('SELECT 1 FROM subnet s, subnet me WHERE me.id = ? AND s.space_id = me.space_id AND s.family = me.family AND s.start BETWEEN me.start AND me.end AND s.id <> me.id LIMIT 1', [id]);
+	if (other) return false;
+	return !(await tx.get('SELECT 1 FROM address WHERE subnet_id = ? LIMIT 1', [id]));
+}
+
+/** What one subnet adds to (sign 1) or takes from (-1) its blocks' allocation. */
+function allocationOf(family: Family, length: number, sign: 1 | -1): { addresses: number; n64: number } {
+	return { addresses: sign * subnetSize(family, length), n64: family === 6 && length <= 64 ? sign * 2 ** (64 - length) : 0 };
 }
 
 /** Ranges and addresses inside the given subnets that had no subnet, or a larger one, move into them. */

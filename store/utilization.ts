@@ -125,14 +125,19 @@ export async function rollupUtilization(tx: Store): Promise<{ ranges: number; su
 
 export interface UtilizationScope {
 	ranges?: number[];
+	/** Subnets to recount; the change in each one's used moves up its block chain as a delta. */
 	subnets?: number[];
 	/** Every range inside these subnets. */
 	rangesInSubnets?: number[];
-	/** Blocks to recompute (their ancestors follow); blocks of the scope's subnets are added. */
+	/** Blocks to recompute from scratch (their ancestors follow): for changes a delta cannot express. */
 	blocks?: number[];
 }
 
-/** Incremental update after single-object changes: the named ranges, subnets and their block chains. */
+/**
+ * Incremental update after single-object changes: the named ranges and subnets are recounted (index
+ * seeks on range_id / subnet_id), and each subnet's change is added to its block chain — no block
+ * re-reads its descendants unless named in `blocks`.
+ */
 export async function refreshUtilization(tx: Store, scope: UtilizationScope): Promise<void> {
 	await tx.transaction(async () => {
 		const now = Math.floor(Date.now() / 1000);
@@ -147,27 +152,59 @@ export async function refreshUtilization(tx: Store, scope: UtilizationScope): Pr
 			await apply(tx, 'range', 'range', 't.id IN (SELECT value FROM json_each(?))', [ids], now);
 		}
 		const subnets = [...new Set(scope.subnets ?? [])];
+		const full = new Set(scope.blocks ?? []);
 		if (subnets.length) {
 			const ids = JSON.stringify(subnets);
 			await subnetCounts(tx, 'AND subnet_id IN (SELECT value FROM json_each(?))', [ids]);
-			await apply(tx, 'subnet', 'subnet', 't.id IN (SELECT value FROM json_each(?))', [ids], now);
-		}
-		const seeds = new Set(scope.blocks ?? []);
-		if (subnets.length) {
-			const rows = await tx.all<{ block_id: number }>(
-				'SELECT DISTINCT s.block_id FROM json_each(?) j CROSS JOIN subnet s ON s.id = j.value WHERE s.block_id IS NOT NULL',
-				[JSON.stringify(subnets)],
+			const deltas = await tx.all<{ block_id: number; d: number }>(
+				`SELECT t.block_id, coalesce(u.used, 0) - t.used AS d FROM json_each(?) j CROSS JOIN subnet t ON t.id = j.value
+					LEFT JOIN util_count u ON u.id = t.id WHERE t.block_id IS NOT NULL AND t.used <> coalesce(u.used, 0)`,
+				[ids],
 			);
-			for (const r of rows) seeds.add(r.block_id);
+			await apply(tx, 'subnet', 'subnet', 't.id IN (SELECT value FROM json_each(?))', [ids], now);
+			for (const d of deltas) if (!full.has(d.block_id)) await adjustBlocks(tx, d.block_id, { used: d.d }, now);
 		}
-		if (seeds.size) await rollupBlocks(tx, [...seeds], now);
+		if (full.size) await rollupBlocks(tx, [...full], now);
 	});
 }
 
-/** Recomputes the given blocks and all their ancestors (all blocks when omitted). */
-export async function rollupBlocks(tx: Store, blockIds?: number[], now = Math.floor(Date.now() / 1000)): Promise<void> {
+/**
+ * Adds to a block and its ancestors: `used` to address-unit blocks, `addresses` to their allocation,
+ * `n64` to both figures of /64-unit blocks (IPv6 shorter than /64). Writes history for the chain.
+ */
+export async function adjustBlocks(
+	tx: Store,
+	blockId: number,
+	delta: { used?: number; addresses?: number; n64?: number },
+	now = Math.floor(Date.now() / 1000),
+): Promise<void> {
+	const used = delta.used ?? 0;
+	const addresses = delta.addresses ?? 0;
+	const n64 = delta.n64 ?? 0;
+	if (!used && !addresses && !n64) return;
+	const chain = `WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT b.parent_id FROM up JOIN block b ON b.id = up.id WHERE b.parent_id IS NOT NULL)`;
+	await tx.run(
+		`${chain} UPDATE block SET
+			used = used + CASE WHEN family = 6 AND prefix_len < 64 THEN ?4 ELSE ?2 END,
+			allocated = allocated + CASE WHEN family = 6 AND prefix_len < 64 THEN ?4 ELSE ?3 END
+		WHERE id IN (SELECT id FROM up)`,
+		[blockId, used, addresses, n64],
+	);
+	await tx.run(
+		`${chain} INSERT OR REPLACE INTO utilization_history (object_kind, object_id, ts, size, used)
+			SELECT 'block', b.id, ?2, b.size, b.used FROM block b WHERE b.id IN (SELECT id FROM up)`,
+		[blockId, now],
+	);
+}
+
+/** Recomputes the given blocks and all their ancestors (all blocks when omitted; only them with `alone`). */
+export async function rollupBlocks(tx: Store, blockIds?: number[], now = Math.floor(Date.now() / 1000), alone = false): Promise<void> {
 	if (!blockIds) {
 		await blockFigures(tx, null, now);
+		return;
+	}
+	if (alone) {
+		await blockFigures(tx, blockIds, now);
 		return;
 	}
 	const chain = await tx.all<{ id: number }>(

@@ -219,6 +219,61 @@ test('incremental utilization equals a full rollup after single changes', async 
 	await s.close();
 });
 
+test('incremental utilization equals a full rollup after random single changes (IPv4 and IPv6)', async () => {
+	const seed = Number(process.env.IPAM_TEST_SEED ?? 99);
+	const rand = rng(seed);
+	const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+	const s = await open();
+	await addBlock(s, { spaceId: 1, prefix: P('10.0.0.0/16') });
+	await addBlock(s, { spaceId: 1, prefix: P('2001:db8::/40') });
+	const v4 = (n: number) => ({ family: 4 as const, value: 0x0a000000n + BigInt(n) });
+	const v6 = (n: number) => ({ family: 6 as const, value: (0x20010db8n << 96n) + (BigInt(n) << 60n) + BigInt(n % 7) });
+	for (let i = 0; i < 150; i++) {
+		const r = rand();
+		try {
+			if (r < 0.15) {
+				const len = 20 + Math.floor(rand() * 8);
+				await addSubnet(s, { spaceId: 1, prefix: { family: 4, network: (v4(Math.floor(rand() * 65536)).value >> BigInt(32 - len)) << BigInt(32 - len), length: len } });
+			} else if (r < 0.22) {
+				const len = pick([48, 56, 64, 120]);
+				await addSubnet(s, { spaceId: 1, prefix: { family: 6, network: (v6(Math.floor(rand() * 200)).value >> BigInt(128 - len)) << BigInt(128 - len), length: len } });
+			} else if (r < 0.3) {
+				const row = await s.get<{ id: number }>('SELECT id FROM subnet ORDER BY (id * ?) % 997 LIMIT 1', [1 + Math.floor(rand() * 996)]);
+				if (row) await deleteSubnet(s, row.id);
+			} else if (r < 0.36) {
+				const len = 17 + Math.floor(rand() * 4);
+				await addBlock(s, { spaceId: 1, prefix: { family: 4, network: (v4(Math.floor(rand() * 65536)).value >> BigInt(32 - len)) << BigInt(32 - len), length: len } });
+			} else if (r < 0.42) {
+				const sub = await s.get<{ start: Buffer }>('SELECT start FROM subnet WHERE family = 4 ORDER BY (id * ?) % 997 LIMIT 1', [1 + Math.floor(rand() * 996)]);
+				if (sub) {
+					const a = BigInt(`0x${sub.start.toString('hex')}`) + BigInt(Math.floor(rand() * 40));
+					await addRange(s, { spaceId: 1, span: { family: 4, start: a, end: a + BigInt(Math.floor(rand() * 30)) } });
+				}
+			} else if (r < 0.46) {
+				const row = await s.get<{ id: number }>('SELECT id FROM range ORDER BY (id * ?) % 997 LIMIT 1', [1 + Math.floor(rand() * 996)]);
+				if (row) await deleteRange(s, row.id);
+			} else if (r < 0.75) {
+				const a = rand() < 0.8 ? v4(Math.floor(rand() * 65536)) : v6(Math.floor(rand() * 200));
+				await addAddress(s, { spaceId: 1, address: a, status: rand() < 0.8 ? 'in-use' : 'inactive', managedBy: rand() < 0.2 ? 'MS DHCP' : 'IPAM' });
+			} else if (r < 0.87) {
+				const row = await s.get<{ id: number }>('SELECT id FROM address ORDER BY (id * ?) % 997 LIMIT 1', [1 + Math.floor(rand() * 996)]);
+				if (row) await editAddress(s, row.id, { status: pick(['in-use', 'inactive', 'reserved'] as const) });
+			} else {
+				const row = await s.get<{ id: number }>('SELECT id FROM address ORDER BY (id * ?) % 997 LIMIT 1', [1 + Math.floor(rand() * 996)]);
+				if (row) await deleteAddress(s, row.id);
+			}
+		} catch (err) {
+			if (!(err instanceof AddressSpaceError)) throw err;
+		}
+		if (i % 25 === 24) {
+			const incremental = await figures(s);
+			await s.transaction(tx => rollupUtilization(tx));
+			assert.deepEqual(incremental, await figures(s), `after step ${i} (seed ${seed})`);
+		}
+	}
+	await s.close();
+});
+
 test('whereis finds the block chain, subnet and range of an address that has no record', async () => {
 	const s = await open();
 	await addBlock(s, { spaceId: 1, prefix: P('10.0.0.0/8') });
