@@ -1,7 +1,8 @@
 // ISC dhcpd 4.x dhcpd.leases / dhcpd6.leases: a streaming, line-driven reader of the lease journal.
 // Chunks go in, entries come out; memory holds one block at a time, never the file.
 import type { LeaseRecord, LeaseState, ReservationRecord } from '../domain/dhcp.js';
-import { canonicalAddress, formatAddress, tryParseAddress } from '../domain/ip.js';
+import { canonicalAddress, tryParseAddress } from '../domain/ip.js';
+import { canonicalIp } from './canonical-fast.js';
 import { tryParseMac, macFromClientId } from '../domain/mac.js';
 import { IssueLog, type FormatIssue } from './format-issue.js';
 import { bytesToHexColon, bytesToText, closingQuote, octetsOf, unescapeBytes, unescapedHexColon } from './quoted-bytes.js';
@@ -422,12 +423,12 @@ export class DhcpdLeaseParser {
 		if (!isAddr && !text.startsWith('iaprefix ', i)) return;
 		const value = word(text, i + (isAddr ? 7 : 9), end);
 		const slash = value.indexOf('/');
-		const addr = tryParseAddress(slash < 0 ? value : value.slice(0, slash));
+		const addr = canonicalIp(slash < 0 ? value : value.slice(0, slash));
 		if (addr === null || addr.family !== 6) {
 			this.log.add(this.lineNo, `${isAddr ? 'iaaddr' : 'iaprefix'} "${value}" is not an IPv6 ${isAddr ? 'address' : 'prefix'}`);
 			return;
 		}
-		b.current = { family: 6, ip: formatAddress(addr), state: 'free' };
+		b.current = { family: 6, ip: addr.ip, state: 'free' };
 		if (slash >= 0) b.current.prefixLen = Number(value.slice(slash + 1));
 	}
 
