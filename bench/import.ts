@@ -8,7 +8,7 @@ import { Store } from '../store/database.js';
 import { upsertBlocks } from '../store/blocks.js';
 import { upsertSubnets } from '../store/subnets.js';
 import { upsertRanges } from '../store/ranges.js';
-import { openImportFile } from '../source/formats/ipam-import.js';
+import { openImportFile, prefetched } from '../source/formats/ipam-import.js';
 import { Planner } from '../source/commands/import/plan.js';
 import { Applier } from '../source/commands/import/apply.js';
 
@@ -78,7 +78,7 @@ export async function run(): Promise<void> {
 			const planner = new Planner(tx, 'address', { defaultSpace: 'Default' });
 			await planner.start();
 			const applier = new Applier(tx, planner, { file: csv, customFields });
-			const batches = opened.stream.batches();
+			const batches = prefetched(opened.stream.batches());
 			for (;;) {
 				t = performance.now();
 				const next = await batches.next();

@@ -54,6 +54,22 @@ export interface ImportStream {
 }
 
 /**
+ * Batches with the next one read and validated while the caller works on the current one: the
+ * store writes on SQLite's own thread, so parsing overlaps them on a second core.
+ */
+export async function* prefetched(batches: AsyncGenerator<ImportBatch>): AsyncGenerator<ImportBatch> {
+	let next = batches.next();
+	for (;;) {
+		const current = await next;
+		if (current.done) return;
+		next = batches.next();
+		// If the caller stops early (an error), a failed read ahead must not become an unhandled rejection.
+		next.catch(() => undefined);
+		yield current.value;
+	}
+}
+
+/**
  * Opens a file and resolves its header; the rows then stream in batches, so a million-row file
  * never lives in memory at once. A header that fits no dialect/kind is the one fatal problem.
  */

@@ -8,7 +8,7 @@ import { readCsvFile } from '../../formats/csv.js';
 import { sanitize } from '../../domain/sanitize.js';
 import { listFields, allowedValues, appliesTo } from '../../../store/custom-fields.js';
 import type { Store } from '../../../store/database.js';
-import { formatImportIssue, openImportFile, type ImportBatch, type ImportIssue, type ImportStream } from '../../formats/ipam-import.js';
+import { formatImportIssue, openImportFile, prefetched, type ImportBatch, type ImportIssue, type ImportStream } from '../../formats/ipam-import.js';
 import { OBJECT_KINDS, type CustomFieldDef, type DialectName, type ObjectKind, type ResolvedHeader } from '../../formats/ipam-rows.js';
 import { Planner, type BatchPlan, type PlanOptions } from './plan.js';
 import { Applier } from './apply.js';
@@ -126,7 +126,7 @@ function collect(run: Run, batch: ImportBatch, plan: BatchPlan): void {
 async function dryRunImport(ctx: CommandContext, store: Store, stream: ImportStream, options: PlanOptions, run: Run): Promise<void> {
 	const planner = new Planner(store, stream.header.kind, options);
 	await planner.start();
-	for await (const batch of stream.batches()) {
+	for await (const batch of prefetched(stream.batches())) {
 		const plan = await planner.plan(batch.rows);
 		collect(run, batch, plan);
 		printDiff(ctx, plan);
@@ -151,7 +151,7 @@ async function applyImport(store: Store, stream: ImportStream, options: PlanOpti
 			const planner = new Planner(tx, stream.header.kind, options);
 			await planner.start();
 			const applier = new Applier(tx, planner, context);
-			for await (const batch of stream.batches()) {
+			for await (const batch of prefetched(stream.batches())) {
 				const plan = await planner.plan(batch.rows);
 				collect(run, batch, plan);
 				await applier.apply(plan);

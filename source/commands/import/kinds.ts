@@ -52,9 +52,8 @@ export function identity(row: ImportRow, spaceId: number): unknown[] {
 	}
 }
 
-/** The same identity as one string, for finding duplicates inside a file. */
-export function identityKey(row: ImportRow, spaceName: string): string {
-	const space = spaceName.toLowerCase();
+/** The same identity as one string, for finding duplicates inside a file (`space`: the space name in lowercase). */
+export function identityKey(row: ImportRow, space: string): string {
 	switch (row.kind) {
 		case 'block':
 		case 'subnet':

@@ -64,16 +64,17 @@ export class Planner {
 		const plan: BatchPlan = { creates: [], updates: [], unchanged: [], newSpaces: [], issues: [] };
 		await this.resolveSpaces(rows, plan);
 		const planned: PlannedRow[] = [];
+		const defaultLower = this.options.defaultSpace.toLowerCase();
 		for (const row of rows) {
-			const spaceName = row.space ?? this.options.defaultSpace;
-			const key = identityKey(row, spaceName);
+			const spaceLower = row.space === undefined ? defaultLower : row.space.toLowerCase();
+			const key = identityKey(row, spaceLower);
 			const earlier = this.seen.get(key);
 			if (earlier !== undefined) {
 				plan.issues.push({ line: row.line, reason: `the same ${label(row)} is already on line ${earlier}` });
 				continue;
 			}
 			this.seen.set(key, row.line);
-			const space = this.spaces.get(spaceName.toLowerCase())!;
+			const space = this.spaces.get(spaceLower)!;
 			planned.push({ row, spaceId: space.id, spaceName: space.name, changed: NO_CHANGES });
 		}
 		const known = planned.filter(p => p.spaceId !== 0);
