@@ -22,7 +22,7 @@ after(() => {
 type Answer = (command: { command: string; arguments?: any }) => string | null;
 
 /** A fake Kea control socket: answers with `answer(command)` (null = never answer), written in `chunk`-byte pieces. */
-async function fakeSocket(name: string, answer: Answer, chunk = 0): Promise<string> {
+async function fakeSocket(name: string, answer: Answer, chunk = 0, keepOpen = false): Promise<string> {
 	const file = path.join(dir, name);
 	const server = net.createServer(conn => {
 		let text = '';
@@ -37,6 +37,7 @@ async function fakeSocket(name: string, answer: Answer, chunk = 0): Promise<stri
 			const reply = answer(command);
 			if (reply === null) return;
 			const bytes = Buffer.from(reply);
+			if (keepOpen) return conn.write(bytes);
 			if (chunk <= 0) return conn.end(bytes);
 			for (let i = 0; i < bytes.length; i += chunk) {
 				conn.write(bytes.subarray(i, i + chunk));
@@ -152,6 +153,13 @@ describe('Kea bad input', () => {
 		// The host name is kept as sent (untrusted; the sanitizer runs at display).
 		assert.equal(batch.leases![0].hostname, 'kaffeemaschine-ü-\u001b[31mred');
 		assert.equal(batch.config!.scopes[0].reportedUsed, 1);
+	});
+
+	it('accepts a complete answer from a server that keeps the connection open', async () => {
+		const socket = await fakeSocket('open.sock', goodKea, 0, true);
+		const batch = await keaCollector.collect(collectContext({ kind: 'kea', transport: 'unix', endpoint: { socket } }, { timeoutMs: 2000 }));
+		assert.equal(batch.leases!.length, 1);
+		assert.equal(batch.health?.version, '2.2.0');
 	});
 
 	it('names a missing socket and an unsupported transport', async () => {

@@ -36,20 +36,49 @@ export class UnixChannel implements KeaChannel {
 			signal.addEventListener('abort', onAbort, { once: true });
 			const done = () => signal.removeEventListener('abort', onAbort);
 			socket.on('connect', () => socket.write(body));
-			socket.on('data', chunk => chunks.push(chunk));
-			socket.on('end', () => {
+			let settled = false;
+			const finish = (text: string) => {
+				settled = true;
 				done();
 				socket.destroy();
+				resolve(text);
+			};
+			socket.on('data', chunk => {
+				chunks.push(chunk);
+				// Kea 2.2 closes after answering; a server that keeps the connection open is done once the JSON is complete.
+				if (lastNonSpace(chunk) !== 0x7d) return;
 				const text = Buffer.concat(chunks).toString('utf8');
-				if (text.trim() === '') reject(new KeaError(`${this.where} closed the connection without answering ${command}`));
-				else resolve(text);
+				try {
+					JSON.parse(text);
+				} catch {
+					return;
+				}
+				finish(text);
+			});
+			socket.on('end', () => {
+				if (settled) return;
+				const text = Buffer.concat(chunks).toString('utf8');
+				if (text.trim() === '') {
+					done();
+					socket.destroy();
+					reject(new KeaError(`${this.where} closed the connection without answering ${command}`));
+				} else finish(text);
 			});
 			socket.on('error', (e: NodeJS.ErrnoException) => {
+				if (settled) return;
 				done();
 				reject(new KeaError(socketErrorMessage(e, this.path, command)));
 			});
 		});
 	}
+}
+
+function lastNonSpace(chunk: Buffer): number {
+	for (let i = chunk.length - 1; i >= 0; i--) {
+		const b = chunk[i];
+		if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return b;
+	}
+	return -1;
 }
 
 function socketErrorMessage(e: NodeJS.ErrnoException, path: string, command: string): string {
