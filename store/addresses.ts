@@ -269,37 +269,29 @@ export async function deleteAddress(store: Store, id: number, options: ChangeOpt
 	});
 }
 
-const BULK_COLUMNS = [
-	'space_id', 'family', { name: 'ip', blob: true }, 'managed_by', 'managed_by_entity', 'mac', 'client_id', 'duid', 'hostname', 'description',
-	'assignment_type', 'status', 'device_type', 'owner', 'asset_tag', 'serial_number', 'assigned_at', 'expires_at', 'subnet_id', 'range_id',
+const BULK_FIELDS = [
+	'managed_by', 'managed_by_entity', 'mac', 'client_id', 'duid', 'hostname', 'description', 'assignment_type', 'status', 'device_type',
+	'owner', 'asset_tag', 'serial_number', 'assigned_at', 'expires_at',
 ];
 
+/** The innermost subnet / range holding v.ip: the greatest start at or below it, kept if it reaches it. */
+const PARENT = (table: string) =>
+	`(SELECT x.id FROM (SELECT p.id, p.end FROM ${table} p WHERE p.space_id = v.space_id AND p.family = v.family AND p.start <= v.ip
+		ORDER BY p.start DESC LIMIT 1) x WHERE x.end >= v.ip)`;
+
 /**
- * subnet_id and range_id of each row by one sorted merge per space and family against the stored
- * subnets and ranges (written with the row: no second pass rewriting a million rows and their indexes).
+ * One statement per 10k rows: values from json_each, parents resolved by two index seeks inside
+ * SQLite, so a row is written once with its parents (not inserted, then re-parented).
  */
-async function bulkParents(tx: Store, rows: AddressUpsert[]): Promise<[number | null, number | null][]> {
-	const out: [number | null, number | null][] = rows.map(() => [null, null]);
-	const groups = new Map<string, number[]>();
-	rows.forEach((r, i) => {
-		const key = `${r.spaceId}:${r.address.family}`;
-		let g = groups.get(key);
-		if (!g) groups.set(key, (g = []));
-		g.push(i);
-	});
-	for (const [key, indexes] of groups) {
-		const [spaceId, family] = key.split(':').map(Number) as [number, Family];
-		// Imports and exports are usually in address order already; sort only when they are not.
-		let sorted = true;
-		for (let k = 1; k < indexes.length && sorted; k++) sorted = rows[indexes[k - 1]].address.value <= rows[indexes[k]].address.value;
-		if (!sorted) indexes.sort((a, b) => (rows[a].address.value < rows[b].address.value ? -1 : rows[a].address.value > rows[b].address.value ? 1 : 0));
-		const items = indexes.map(i => ({ start: rows[i].address.value, end: rows[i].address.value }));
-		const subnets = assignContainers(await loadSpans(tx, 'subnet', spaceId, family), items);
-		const ranges = assignContainers(await loadSpans(tx, 'range', spaceId, family), items);
-		indexes.forEach((i, k) => (out[i] = [subnets[k]?.id ?? null, ranges[k]?.id ?? null]));
-	}
-	return out;
-}
+const BULK_SQL = `INSERT INTO address (space_id, family, ip, ${BULK_FIELDS.join(', ')}, subnet_id, range_id)
+	SELECT v.space_id, v.family, v.ip, ${BULK_FIELDS.map(f => `v.${f}`).join(', ')}, ${PARENT('subnet')}, ${PARENT('range')}
+	FROM (SELECT value->>0 AS space_id, value->>1 AS family, unhex(value->>2) AS ip,
+		${BULK_FIELDS.map((f, i) => `value->>${i + 3} AS ${f}`).join(', ')} FROM json_each(?)) v WHERE true
+	ON CONFLICT (space_id, ip, managed_by, managed_by_entity) DO UPDATE SET mac = excluded.mac, client_id = excluded.client_id,
+		duid = excluded.duid, hostname = excluded.hostname, description = excluded.description, assignment_type = excluded.assignment_type,
+		status = excluded.status, device_type = excluded.device_type, owner = excluded.owner, asset_tag = excluded.asset_tag,
+		serial_number = excluded.serial_number, assigned_at = coalesce(excluded.assigned_at, assigned_at),
+		expires_at = excluded.expires_at, updated_at = unixepoch()`;
 
 /** Rows must be valid (normaliseFields); invalid enum values are refused by the schema's CHECKs. */
 export async function insertAddresses(
@@ -310,36 +302,30 @@ export async function insertAddresses(
 	if (rows.length === 0) return { created: 0, updated: 0 };
 	return tx.transaction(async () => {
 		const maxBefore = (await tx.get<{ m: number | null }>('SELECT max(id) AS m FROM address'))?.m ?? 0;
-		const parents = await bulkParents(tx, rows);
-		const data = rows.map((r, i) => [
-			r.spaceId,
-			r.address.family,
-			keyHex(r.address.family, r.address.value),
-			r.managedBy || 'IPAM',
-			r.managedByEntity ?? '',
-			r.mac ?? null,
-			r.clientId ?? null,
-			r.duid ?? null,
-			r.hostname ?? '',
-			r.description ?? '',
-			r.assignmentType ?? 'static',
-			r.status ?? 'in-use',
-			r.deviceType ?? 'Host',
-			r.owner ?? '',
-			r.assetTag ?? '',
-			r.serialNumber ?? '',
-			r.assignedAt ?? null,
-			r.expiresAt ?? null,
-			parents[i][0],
-			parents[i][1],
-		]);
-		const total = await tx.insertMany('address', BULK_COLUMNS, data, {
-			upsert: `ON CONFLICT (space_id, ip, managed_by, managed_by_entity) DO UPDATE SET mac = excluded.mac, client_id = excluded.client_id,
-				duid = excluded.duid, hostname = excluded.hostname, description = excluded.description, assignment_type = excluded.assignment_type,
-				status = excluded.status, device_type = excluded.device_type, owner = excluded.owner, asset_tag = excluded.asset_tag,
-				serial_number = excluded.serial_number, assigned_at = coalesce(excluded.assigned_at, assigned_at),
-				expires_at = excluded.expires_at, updated_at = unixepoch()`,
-		});
+		let total = 0;
+		for (let i = 0; i < rows.length; i += 10_000) {
+			const data = rows.slice(i, i + 10_000).map(r => [
+				r.spaceId,
+				r.address.family,
+				keyHex(r.address.family, r.address.value),
+				r.managedBy || 'IPAM',
+				r.managedByEntity ?? '',
+				r.mac ?? null,
+				r.clientId ?? null,
+				r.duid ?? null,
+				r.hostname ?? '',
+				r.description ?? '',
+				r.assignmentType ?? 'static',
+				r.status ?? 'in-use',
+				r.deviceType ?? 'Host',
+				r.owner ?? '',
+				r.assetTag ?? '',
+				r.serialNumber ?? '',
+				r.assignedAt ?? null,
+				r.expiresAt ?? null,
+			]);
+			total += (await tx.run(BULK_SQL, [JSON.stringify(data)])).changes;
+		}
 		const created = (await tx.get<{ n: number }>('SELECT count(*) AS n FROM address WHERE id > ?', [maxBefore]))!.n;
 		if (options.auditEach) {
 			await tx.run(

@@ -110,14 +110,34 @@ async function blockFigures(tx: Store, blockIds: number[] | null, now: number): 
 	return r.changes;
 }
 
+/**
+ * Counts for the whole store in one ordered pass over the covering index address_subnet
+ * (subnet_id, range_id, ip, status): distinct in-use addresses per (subnet, range) pair, which sum to
+ * both the range and the subnet figures because one address always has one (subnet, range).
+ */
+async function allCounts(tx: Store, now: number): Promise<{ ranges: number; subnets: number }> {
+	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_pair (subnet_id INTEGER, range_id INTEGER, n REAL NOT NULL); DELETE FROM util_pair;`);
+	await tx.run(
+		`INSERT INTO util_pair (subnet_id, range_id, n)
+			SELECT subnet_id, range_id, count(DISTINCT ip) FROM address WHERE ${IN_USE_ADDRESS} AND (subnet_id IS NOT NULL OR range_id IS NOT NULL)
+			GROUP BY subnet_id, range_id
+			UNION ALL
+			SELECT r.subnet_id, d.range_id, count(DISTINCT d.ip) FROM (${dhcpOnly('')}) d JOIN range r ON r.id = d.range_id GROUP BY d.range_id`,
+	);
+	await tempTables(tx);
+	await tx.run(`INSERT INTO util_count (id, used) SELECT range_id, sum(n) FROM util_pair WHERE range_id IS NOT NULL GROUP BY range_id`);
+	const ranges = await apply(tx, 'range', 'range', '1', [], now);
+	await tempTables(tx);
+	await tx.run(`INSERT INTO util_count (id, used) SELECT subnet_id, sum(n) FROM util_pair WHERE subnet_id IS NOT NULL GROUP BY subnet_id`);
+	const subnets = await apply(tx, 'subnet', 'subnet', '1', [], now);
+	return { ranges, subnets };
+}
+
 /** Recomputes every range, subnet and block (set-based); appends history for values that changed. */
 export async function rollupUtilization(tx: Store): Promise<{ ranges: number; subnets: number; blocks: number }> {
 	return tx.transaction(async () => {
 		const now = Math.floor(Date.now() / 1000);
-		await rangeCounts(tx, '', []);
-		const ranges = await apply(tx, 'range', 'range', '1', [], now);
-		await subnetCounts(tx, '', []);
-		const subnets = await apply(tx, 'subnet', 'subnet', '1', [], now);
+		const { ranges, subnets } = await allCounts(tx, now);
 		const blocks = await blockFigures(tx, null, now);
 		return { ranges, subnets, blocks };
 	});

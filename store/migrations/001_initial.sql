@@ -169,7 +169,8 @@ CREATE TABLE address (
 );
 CREATE INDEX address_ip ON address (space_id, family, ip);
 CREATE INDEX address_range ON address (range_id);
-CREATE INDEX address_subnet ON address (subnet_id);
+-- Covers the utilization rollup: one ordered pass counts in-use addresses per (subnet, range).
+CREATE INDEX address_subnet ON address (subnet_id, range_id, ip, status);
 -- Addresses outside every subnet, for block utilization (a block counts them by range scan).
 CREATE INDEX address_loose ON address (space_id, family, ip) WHERE subnet_id IS NULL;
 CREATE INDEX address_mac ON address (mac) WHERE mac IS NOT NULL;
