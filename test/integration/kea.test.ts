@@ -42,7 +42,7 @@ describe('Kea DHCPv4 collection from a real server', { skip: skip ?? false }, ()
 		url = `http://127.0.0.1:${port}/`;
 		lab.start('kea-ctrl-agent', ['kea-ctrl-agent', '-c', lab.write('ca.json', JSON.stringify(keaAgentConfig(lab.dir, port, { dhcp4: socket })))]);
 		// perfdhcp stops after -n exchanges or -p seconds; 230 simulated clients in a 241-address pool.
-		const traffic = await lab.client(20, ['perfdhcp', '-4', '-l', lab.clientIf, '-r', '200', '-R', '230', '-n', '260', '-p', '4']);
+		const traffic = await lab.client(20, ['perfdhcp', '-4', '-l', lab.clientIf, '-r', '200', '-R', '230', '-n', '260', '-p', '6']);
 		assert.ok(traffic.code === 0 || traffic.code === 3, `perfdhcp failed (${traffic.code}): ${traffic.stderr}`);
 		// Leases outside every pool (and in a subnet with no traffic) must still be collected exactly once.
 		for (const [ip, mac] of [['10.77.0.3', '02:00:00:00:01:03'], ['10.78.0.50', '02:00:00:00:01:50'], ['10.78.0.150', '02:00:00:00:01:96']]) {
@@ -62,7 +62,7 @@ describe('Kea DHCPv4 collection from a real server', { skip: skip ?? false }, ()
 		const reference = await keaSocat(socket, { command: 'lease4-get-all' });
 		assert.equal(reference.result, 0, reference.text);
 		const expected = reference.arguments.leases as Array<Record<string, any>>;
-		assert.ok(expected.length > 50 * 3, // several pages of 50
+		assert.ok(expected.length > 50 * 2, // several pages of 50
 			 `perfdhcp produced only ${expected.length} leases: ${lab.output('kea-dhcp4')}`);
 		const got = viaSocket.leases!;
 		assert.equal(got.length, expected.length);
