@@ -118,7 +118,7 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
 		const logonRows: string[] = [];
 		for (const server of plan.servers) {
 			const h = simulateServer(plan, server, now);
-			report(`${server.name}: simulated ${h.actions.length.toLocaleString('en')} lease changes over ${plan.days} days`, step, steps);
+			report(`${server.name}: simulated ${h.actions.length.toLocaleString("en")} lease changes`, step, steps);
 			for (const line of logonLines(h)) logonRows.push(line);
 			const { transport, endpoint } = endpointOf(server);
 			const row = await addServer(store, {
@@ -136,6 +136,7 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
 			const scopes = plan.scopes.filter(s => s.server === server);
 			const src = await sourcesFor({ dir, plan, server, scopes, history: h, now, from });
 			issues.push(...src.issues.map(formatIssue));
+			const issuesSeen = src.issues.length;
 			const health = { ok: true, version: VERSIONS[server.kind], message: `demo: read from ${src.files.length} generated file(s)` };
 			await ingestBatch(store, row.id, { config: src.config, health }, from);
 			// Log files come in all sizes: the ingest gets them in batches of about 100,000 events.
@@ -148,18 +149,20 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
 				pending = [];
 				report(`${server.name}: ${events.toLocaleString('en')} events from its ${server.kind === 'windows' ? 'audit logs' : 'lease journal'}`, step, steps);
 			};
-			for (const batch of src.events) {
+			for await (const batch of src.events) {
 				for (const e of batch) pending.push(e);
 				if (pending.length >= 100_000) await flush();
 			}
 			await flush();
+			issues.push(...src.issues.slice(issuesSeen).map(formatIssue));
 			let collections = 0;
 			for (const snap of src.snapshots) {
 				await ingestBatch(store, row.id, { leases: snap.leases, health }, snap.at);
 				if (++collections % 10 === 0) report(`${server.name}: ${collections} lease-file collections`, step, steps);
 			}
-			if (src.leases) await ingestBatch(store, row.id, { leases: src.leases, health }, now);
-			tick(`${server.name} (${server.kind}): ${scopes.length} scopes, ${(src.leases?.length ?? 0).toLocaleString('en')} leases`);
+			const leases = src.leases();
+			if (leases) await ingestBatch(store, row.id, { leases, health }, now);
+			tick(`${server.name} (${server.kind}): ${scopes.length} scopes, ${(leases?.length ?? 0).toLocaleString('en')} leases, ${events.toLocaleString('en')} events`);
 		}
 
 		const logons = await importLogons(store, filesRoot, logonRows);

@@ -6,7 +6,7 @@ import type { LeaseEventRecord, LeaseRecord } from '../domain/dhcp.js';
 import { formatPrefix, formatValue, lengthToMask } from '../domain/ip.js';
 import { readDhcpdConf } from '../formats/dhcpd-conf.js';
 import { DhcpdLeaseJournal } from '../formats/dhcpd-journal.js';
-import { readDhcpdLeases } from '../formats/dhcpd-leases.js';
+import { DhcpdLeaseParser } from '../formats/dhcpd-leases.js';
 import { DHCPD_LEASES_HEADER, formatDhcpdIa, formatDhcpdLease } from '../formats/dhcpd-leases-writer.js';
 import { scopeRange } from './enterprise.js';
 import type { LeaseAction } from './history.js';
@@ -93,17 +93,18 @@ export async function dhcpdSources(ctx: SourceContext): Promise<ServerSources> {
 	for (const a of ctx.history.actions) parts.push(block(a));
 	writeFileSync(leasePath, parts.join(''), 'latin1');
 	const journal = new DhcpdLeaseJournal();
-	const events: LeaseEventRecord[][] = [];
-	let pending: LeaseEventRecord[] = [];
-	const read = await readDhcpdLeases(createReadStream(leasePath), entries => {
-		pending.push(...journal.apply(entries));
-		if (pending.length >= 100_000) {
-			events.push(pending);
-			pending = [];
+	const parser = new DhcpdLeaseParser({ file: leasePath });
+	const issues = [...parsed.issues];
+	async function* events(): AsyncGenerator<LeaseEventRecord[]> {
+		for await (const chunk of createReadStream(leasePath, { highWaterMark: 1 << 20 })) {
+			parser.push(chunk as Buffer);
+			yield journal.apply(parser.take());
 		}
-	}, { file: leasePath });
-	if (pending.length) events.push(pending);
+		parser.end();
+		yield journal.apply(parser.take());
+		issues.push(...parser.issues);
+	}
 	// What the collector hands over: leases some client holds (free pool entries are not leases).
-	const leases = journal.current().filter(l => l.state === 'active');
-	return { config: parsed.config, events, leases, snapshots: [], files: [confPath, leasePath, ...parsed.files.slice(1)], issues: [...parsed.issues, ...read.issues] };
+	const leases = () => journal.current().filter(l => l.state === 'active');
+	return { config: parsed.config, events: events(), leases, snapshots: [], files: [confPath, leasePath, ...parsed.files.slice(1)], issues };
 }

@@ -10,8 +10,9 @@ import { scopeRange } from './enterprise.js';
 import type { DemoClient } from './clients.js';
 import type { ServerSources, SourceContext } from './sources.js';
 
-/** How often the demo's collector read the branch routers' lease files. */
+/** How often the demo's collector read the branch routers' lease files, and since when (they were added lately). */
 export const DNSMASQ_INTERVAL = 2 * 3600;
+export const DNSMASQ_COLLECTED_DAYS = 2;
 
 function lease(ip: string, c: DemoClient, ends: number): string {
 	return `${ends} ${c.mac} ${ip} ${c.hostname ?? '*'} 01:${c.mac}`;
@@ -22,7 +23,8 @@ function* snapshots(ctx: SourceContext, path: string): Generator<{ at: number; l
 	const actions = ctx.history.actions;
 	let i = 0;
 	const times: number[] = [];
-	for (let t = ctx.from + DNSMASQ_INTERVAL; t < ctx.now; t += DNSMASQ_INTERVAL) times.push(t);
+	// Each collection diffs a whole lease set in the store: the demo starts collecting two days back.
+	for (let t = Math.max(ctx.from, ctx.now - DNSMASQ_COLLECTED_DAYS * 86400) + DNSMASQ_INTERVAL; t < ctx.now; t += DNSMASQ_INTERVAL) times.push(t);
 	times.push(ctx.now);
 	for (const at of times) {
 		for (; i < actions.length && actions[i].ts <= at; i++) {
@@ -72,7 +74,7 @@ export async function dnsmasqSources(ctx: SourceContext): Promise<ServerSources>
 	return {
 		config: parsed.config,
 		events: [],
-		leases: null,
+		leases: () => null,
 		snapshots: snapshots(ctx, join(ctx.dir, 'dnsmasq.leases')),
 		files: parsed.files,
 		issues: parsed.issues,

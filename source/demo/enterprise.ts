@@ -71,7 +71,7 @@ const SITES: Omit<DemoSite, 'floors' | 'wifi'>[] = [
 
 const SIZES: Record<DemoScale, { floors: number[]; wifi: number[]; days: number }> = {
 	small: { floors: [1, 1, 1, 1, 1, 1], wifi: [1, 1, 1, 1, 1, 1], days: 2 },
-	full: { floors: [16, 12, 10, 10, 4, 4], wifi: [4, 3, 3, 3, 2, 2], days: 14 },
+	full: { floors: [16, 12, 18, 18, 4, 4], wifi: [4, 3, 4, 4, 2, 2], days: 14 },
 };
 
 /** Which server kind serves each site, and whether that site also runs DHCPv6 on the same kind. */
@@ -184,11 +184,11 @@ export function demoPlan(scale: DemoScale): DemoPlan {
 		let n64 = 0;
 		for (let f = 1; f <= site.floors; f++) {
 			const s = add(sub(v6, 64, n64++), `${site.code} F${f} Wired v6`, 100 + f * 2, 'wired', plan.v6);
-			if (plan.v6) addScope(s, 'wired', 0x1000n, 0x1fffn, 0.12);
+			if (plan.v6) addScope(s, 'wired', 0x1000n, 0x1fffn, 0.09);
 		}
 		for (let w = 0; w < site.wifi; w++) {
 			const s = add(sub(v6, 64, 0x100 + w), `${site.code} WiFi Corp ${w + 1} v6`, 400 + w, 'wifi', plan.v6);
-			if (plan.v6) addScope(s, 'wifi', 0x1000n, 0x1fffn, 0.1);
+			if (plan.v6) addScope(s, 'wifi', 0x1000n, 0x1fffn, 0.08);
 		}
 	});
 	const dc = parsePrefix('172.16.0.0/16');

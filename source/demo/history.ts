@@ -159,7 +159,8 @@ function simulateScope(scope: DemoScope, plan: DemoPlan, from: number, now: numb
 
 /** One server's actions in time order, and what it holds at `now` (servers are simulated one at a time to keep memory low). */
 export function simulateServer(plan: DemoPlan, server: DemoServer, now: number): ServerHistory {
-	const from = now - plan.days * 86400;
+	// Windows keeps seven daily audit logs: simulating further back would only be overwritten.
+	const from = now - (server.kind === 'windows' ? Math.min(plan.days, 7) : plan.days) * 86400;
 	const history: ServerHistory = { server, actions: [], current: [], clients: [] };
 	for (const scope of plan.scopes) if (scope.server === server) simulateScope(scope, plan, from, now, history);
 	history.actions.sort((a, b) => a.ts - b.ts);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { LeaseEventRecord } from '../domain/dhcp.js';
 import { formatPrefix } from '../domain/ip.js';
 import { readKeaConfig } from '../collectors/kea/config.js';
-import { readKeaLeases } from '../formats/kea-csv.js';
+import { KeaCsvReader, KeaLeaseJournal } from '../formats/kea-csv.js';
+import type { FormatIssue } from '../formats/format-issue.js';
 import { scopeRange } from './enterprise.js';
 import type { ServerSources, SourceContext } from './sources.js';
 
@@ -70,17 +71,19 @@ export async function keaSources(ctx: SourceContext): Promise<ServerSources> {
 	const { config } = readKeaConfig(JSON.parse(readFileSync(confPath, 'utf8')) as Record<string, unknown>, family);
 	const csvPath = join(ctx.dir, `kea-leases${family}.csv`);
 	writeFileSync(csvPath, journal(ctx));
-	const events: LeaseEventRecord[][] = [];
-	let pending: LeaseEventRecord[] = [];
-	const { journal: replay, issues } = await readKeaLeases([{ file: csvPath, source: createReadStream(csvPath) }], e => {
-		pending.push(...e);
-		if (pending.length >= 100_000) {
-			events.push(pending);
-			pending = [];
+	const reader = new KeaCsvReader(csvPath);
+	const replay = new KeaLeaseJournal();
+	const issues: FormatIssue[] = [];
+	async function* events(): AsyncGenerator<LeaseEventRecord[]> {
+		for await (const chunk of createReadStream(csvPath, { highWaterMark: 1 << 20 })) {
+			reader.push(chunk as Buffer);
+			yield replay.apply(reader.take());
 		}
-	});
-	if (pending.length) events.push(pending);
+		reader.end();
+		yield replay.apply(reader.take());
+		issues.push(...reader.issues);
+	}
 	// Reclaimed leases stay in the memfile until flushed; the collection is what Kea would hand over.
-	const leases = replay.current();
-	return { config, events, leases, snapshots: [], files: [confPath, csvPath], issues };
+	const leases = () => replay.current();
+	return { config, events: events(), leases, snapshots: [], files: [confPath, csvPath], issues };
 }

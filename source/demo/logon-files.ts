@@ -12,7 +12,8 @@ import type { ServerHistory } from './history.js';
 export function logonLines(h: ServerHistory): string[] {
 	const lines: string[] = [];
 	for (const a of h.actions) {
-		if (!a.arrival || !a.client.user || a.scope.family !== 4) continue;
+		// Desk workstations' users: enough history to follow people, without a logon row per laptop wake-up.
+		if (!a.arrival || !a.client.user || a.scope.family !== 4 || a.client.kind !== 'wired') continue;
 		const at = new Date((a.ts + 60 + (a.client.id % 90)) * 1000).toISOString();
 		lines.push(`${at},${a.client.user},${a.client.hostname ?? ''},${a.ip},logon`);
 	}

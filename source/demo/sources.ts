@@ -7,10 +7,10 @@ import type { ServerHistory } from './history.js';
 
 export interface ServerSources {
 	config: DhcpConfig;
-	/** Events read from the server's logs or lease journal, in batches. */
-	events: LeaseEventRecord[][];
-	/** The lease set collected at `now` (null when the server only yields snapshots). */
-	leases: LeaseRecord[] | null;
+	/** Events read from the server's logs or lease journal, in batches, as the files are read (not all held at once). */
+	events: AsyncIterable<LeaseEventRecord[]> | Iterable<LeaseEventRecord[]>;
+	/** The lease set collected at `now`, once the events are read (null when the server only yields snapshots). */
+	leases: () => LeaseRecord[] | null;
 	/** Lease sets collected one after another (dnsmasq keeps no history: the store diffs them), produced lazily. */
 	snapshots: Iterable<{ at: number; leases: LeaseRecord[] }>;
 	files: string[];
@@ -27,9 +27,3 @@ export interface SourceContext {
 	from: number;
 }
 
-/** Splits a long list into ingest-sized batches. */
-export function batches<T>(items: T[], size = 100_000): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-	return out;
-}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { LeaseEventRecord } from '../domain/dhcp.js';
 import { formatPrefix, formatValue, lengthToMask, parseAddress } from '../domain/ip.js';
 import { parseWindowsAuditLog } from '../formats/windows-audit-log.js';
+import type { FormatIssue } from '../formats/format-issue.js';
 import { v4LeasesFromJson, v4ReservationsFromJson, v4ScopesFromJson, v6LeasesFromJson, v6ScopesFromJson } from '../formats/windows-dhcp-json.js';
 import { WallClockFormatter } from '../formats/local-time.js';
 import { scopeRange } from './enterprise.js';
@@ -49,9 +50,9 @@ function timeSpan(seconds: number): Record<string, number> {
 	};
 }
 
-/** ConvertTo-Json of 5.1 escapes `/` in dates as `\/`: JSON.stringify would double the backslash. */
+/** `ConvertTo-Json -Compress` of 5.1 writes dates as `\/Date(…)\/`: JSON.stringify would double the backslash. */
 function json51(value: unknown): string {
-	return JSON.stringify(value, null, 4).replace(/\\\\\//g, '\\/');
+	return JSON.stringify(value).replace(/\\\\\//g, '\\/');
 }
 
 const dashed = (mac: string) => mac.replace(/:/g, '-');
@@ -97,42 +98,51 @@ const p2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
 /**
  * The seven daily files as the service leaves them: a file is started over when its weekday comes round again,
- * so only the last seven local days survive.
+ * so only the last seven local days survive. Each file is written and read back in turn.
  */
-function auditLogs(ctx: SourceContext): Map<string, string[]> {
+function* auditLogs(ctx: SourceContext, write: (name: string, text: string) => string, issues: FormatIssue[]): Generator<LeaseEventRecord[]> {
 	const clock = new WallClockFormatter({ timeZone: ctx.server.site.timeZone });
-	const files = new Map<string, { date: string; rows: string[] }>();
+	const actions = ctx.history.actions;
+	const stamps = actions.map(a => clock.parts(a.ts));
+	// The local date each weekday's file holds when collected: the latest one of that weekday.
+	const latest = new Map<string, number>();
+	stamps.forEach((w, i) => latest.set(`${actions[i].scope.family}:${w.weekday}`, i));
 	let txn = 1_000_000;
-	for (const a of ctx.history.actions) {
-		const w = clock.parts(a.ts);
-		const v6 = a.scope.family === 6;
-		const name = `${v6 ? 'DhcpV6SrvLog' : 'DhcpSrvLog'}-${DAYS[w.weekday]}.log`;
-		const date = `${p2(w.month)}/${p2(w.day)}/${p2(w.year % 100)}`;
-		let f = files.get(name);
-		if (!f || f.date !== date) {
-			f = { date, rows: v6 ? [] : [HEADER] };
-			files.set(name, f);
+	for (const family of [4, 6]) {
+		for (let weekday = 0; weekday < 7; weekday++) {
+			const last = latest.get(`${family}:${weekday}`);
+			if (last === undefined) continue;
+			const day = stamps[last];
+			const rows: string[] = family === 4 ? [HEADER] : [];
+			for (let i = 0; i < actions.length; i++) {
+				const w = stamps[i];
+				const a = actions[i];
+				if (w.weekday !== weekday || a.scope.family !== family || w.day !== day.day || w.month !== day.month || w.year !== day.year) continue;
+				const date = `${p2(w.month)}/${p2(w.day)}/${p2(w.year % 100)}`;
+				const time = `${p2(w.hour)}:${p2(w.minute)}:${p2(w.second)}`;
+				const c = a.client;
+				const host = c.hostname ?? '';
+				const user = a.kind === 'assign' && c.user ? c.user : '';
+				if (family === 6) {
+					const [id, text] = V6_ROW[a.kind];
+					const duid = (c.duid ?? '').replace(/:/g, '').toUpperCase();
+					rows.push(`${id},${date},${time},${text},${a.ip},${host},,${duid.length / 2},${duid},${user},,${formatPrefix(a.scope.subnet.prefix)},,`);
+					continue;
+				}
+				const [id, text] = V4_ROW[a.kind];
+				const mac = c.mac.replace(/:/g, '').toUpperCase();
+				const vendor = a.kind === 'assign' || a.kind === 'renew' ? (c.vendorClass ?? '') : '';
+				const vendorHex = vendor ? `0x${Buffer.from(vendor).toString('hex').toUpperCase()}` : '';
+				rows.push(`${id},${date},${time},${text},${a.ip},${host},${mac},${user},${txn++},0,,,,${vendorHex},${vendor},,,,0`);
+				if (a.kind === 'assign' && host && c.kind === 'wired') rows.push(`30,${date},${time},DNS Update Request,${a.ip},${host}.corp.example,,,0,6,,,,,,,,,0`);
+			}
+			const name = `${family === 6 ? 'DhcpV6SrvLog' : 'DhcpSrvLog'}-${DAYS[weekday]}.log`;
+			const path = write(name, rows.join('\r\n') + '\r\n');
+			const log = parseWindowsAuditLog(readFileSync(path), { file: name, clock: { timeZone: ctx.server.site.timeZone } });
+			issues.push(...log.issues);
+			yield log.events;
 		}
-		const time = `${p2(w.hour)}:${p2(w.minute)}:${p2(w.second)}`;
-		const c = a.client;
-		const host = c.hostname ?? '';
-		if (v6) {
-			const [id, text] = V6_ROW[a.kind];
-			const duid = (c.duid ?? '').replace(/:/g, '').toUpperCase();
-			f.rows.push(`${id},${date},${time},${text},${a.ip},${host},,${duid.length / 2},${duid},${a.kind === 'assign' && c.user ? c.user : ''},,${formatPrefix(a.scope.subnet.prefix)},,`);
-			continue;
-		}
-		const [id, text] = V4_ROW[a.kind];
-		const mac = c.mac.replace(/:/g, '').toUpperCase();
-		const vendor = a.kind === 'assign' || a.kind === 'renew' ? (c.vendorClass ?? '') : '';
-		const vendorHex = vendor ? `0x${Buffer.from(vendor).toString('hex').toUpperCase()}` : '';
-		const user = a.kind === 'assign' && c.user ? c.user : '';
-		f.rows.push(`${id},${date},${time},${text},${a.ip},${host},${mac},${user},${txn++},0,,,,${vendorHex},${vendor},,,,0`);
-		if (a.kind === 'assign' && host && c.kind === 'wired') f.rows.push(`30,${date},${time},DNS Update Request,${a.ip},${host}.corp.example,,,0,6,,,,,,,,,0`);
 	}
-	const out = new Map<string, string[]>();
-	for (const [name, f] of files) out.set(name, f.rows);
-	return out;
 }
 
 export function windowsSources(ctx: SourceContext): ServerSources {
@@ -242,14 +252,7 @@ export function windowsSources(ctx: SourceContext): ServerSources {
 		leases.push(...l6.records);
 		issues.push(...v6.issues, ...l6.issues);
 	}
-	const events: LeaseEventRecord[][] = [];
-	for (const [name, rows] of auditLogs(ctx)) {
-		const path = write(name, rows.join('\r\n') + '\r\n');
-		const log = parseWindowsAuditLog(readFileSync(path), { file: name, clock: { timeZone: ctx.server.site.timeZone } });
-		events.push(log.events);
-		issues.push(...log.issues);
-	}
-	return { config, events, leases, snapshots: [], files, issues };
+	return { config, events: auditLogs(ctx, write, issues), leases: () => leases, snapshots: [], files, issues };
 }
 
 function formatNetwork(network: bigint, family: 4 | 6 = 4): string {
