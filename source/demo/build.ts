@@ -156,13 +156,16 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
 			await flush();
 			issues.push(...src.issues.slice(issuesSeen).map(formatIssue));
 			let collections = 0;
+			let held = 0;
 			for (const snap of src.snapshots) {
 				await ingestBatch(store, row.id, { leases: snap.leases, health }, snap.at);
+				held = snap.leases.length;
 				if (++collections % 10 === 0) report(`${server.name}: ${collections} lease-file collections`, step, steps);
 			}
 			const leases = src.leases();
 			if (leases) await ingestBatch(store, row.id, { leases, health }, now);
-			tick(`${server.name} (${server.kind}): ${scopes.length} scopes, ${(leases?.length ?? 0).toLocaleString('en')} leases, ${events.toLocaleString('en')} events`);
+			const history = collections ? `${collections} collections diffed` : `${events.toLocaleString('en')} events`;
+			tick(`${server.name} (${server.kind}): ${scopes.length} scopes, ${(leases?.length ?? held).toLocaleString('en')} leases, ${history}`);
 		}
 
 		const logons = await importLogons(store, filesRoot, logonRows);
@@ -177,7 +180,7 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
 			subnets: await count(store, 'subnet'),
 			ranges: await count(store, 'range'),
 			servers: await count(store, 'server'),
-			leases: await count(store, 'lease'),
+			leases: (await store.get<{ n: number }>(`SELECT count(*) AS n FROM lease WHERE state IN ('active', 'reserved')`))!.n,
 			leaseEvents: await count(store, 'lease_event'),
 			logons: await count(store, 'logon_event'),
 			issues,
