@@ -41,6 +41,9 @@ const NO_CHANGES: [string, unknown, unknown][] = [];
 
 export class Planner {
 	private readonly seen = new Map<string, number>();
+	private readonly seenV4 = new Map<string, Map<number, number>>();
+	/** The owner group of the previous IPv4 row (rows of one file nearly always share it). */
+	private lastGroup: { space?: string; managedBy?: string; entity?: string; map?: Map<number, number> } = {};
 	private readonly spaces = new Map<string, { id: number; name: string }>();
 	private readonly kept = new Set<number>();
 	private readonly hadRows = new Map<number, boolean>();
@@ -67,13 +70,11 @@ export class Planner {
 		const defaultLower = this.options.defaultSpace.toLowerCase();
 		for (const row of rows) {
 			const spaceLower = row.space === undefined ? defaultLower : row.space.toLowerCase();
-			const key = identityKey(row, spaceLower);
-			const earlier = this.seen.get(key);
+			const earlier = this.firstLine(row, spaceLower);
 			if (earlier !== undefined) {
 				plan.issues.push({ line: row.line, reason: `the same ${label(row)} is already on line ${earlier}` });
 				continue;
 			}
-			this.seen.set(key, row.line);
 			const space = this.spaces.get(spaceLower)!;
 			planned.push({ row, spaceId: space.id, spaceName: space.name, changed: NO_CHANGES });
 		}
@@ -91,6 +92,30 @@ export class Planner {
 			}
 		}
 		return plan;
+	}
+
+	/**
+	 * The line that already holds this row's object, else records this one. IPv4 addresses are kept
+	 * as int32 keys in one map per space and owner: a million of them are a flat table, not a million
+	 * strings for the garbage collector to trace on every major collection.
+	 */
+	private firstLine(row: ImportRow, spaceLower: string): number | undefined {
+		if (row.kind === 'address' && row.ip.family === 4) {
+			if (row.space !== this.lastGroup.space || row.managedBy !== this.lastGroup.managedBy || row.managedByEntity !== this.lastGroup.entity) {
+				const group = `${spaceLower}|${row.managedBy.toLowerCase()}|${row.managedByEntity.toLowerCase()}`;
+				let map = this.seenV4.get(group);
+				if (!map) this.seenV4.set(group, (map = new Map()));
+				this.lastGroup = { space: row.space, managedBy: row.managedBy, entity: row.managedByEntity, map };
+			}
+			const ip = Number(row.ip.value) | 0;
+			const earlier = this.lastGroup.map!.get(ip);
+			if (earlier === undefined) this.lastGroup.map!.set(ip, row.line);
+			return earlier;
+		}
+		const key = identityKey(row, spaceLower);
+		const earlier = this.seen.get(key);
+		if (earlier === undefined) this.seen.set(key, row.line);
+		return earlier;
 	}
 
 	/**
