@@ -16,6 +16,7 @@ export const commands: CommandEntry[] = [
 	{ name: 'address', summary: 'IP address inventory: add, list, show, edit, delete', load: async () => (await import('./address.js')).addressCommand },
 	{ name: 'field', summary: 'custom fields and their values on objects', load: async () => (await import('./field.js')).fieldCommand },
 	{ name: 'tag', summary: 'tags on blocks, subnets, ranges and addresses', load: async () => (await import('./tag.js')).tagCommand },
+	{ name: 'group', summary: 'logical groups: objects in a tree by custom-field values', load: async () => (await import('./group.js')).groupCommand },
 	{ name: 'free', summary: 'free space: gaps, free subnets of a length, next free addresses', load: async () => (await import('./free.js')).freeCommand },
 	{ name: 'whereis', summary: 'where an address lies and every record of it', load: async () => (await import('./whereis.js')).whereisCommand },
 	{ name: 'utilization', summary: 'utilization of blocks, subnets and ranges (over/under)', load: async () => (await import('./utilization.js')).utilizationCommand },

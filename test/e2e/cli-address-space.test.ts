@@ -120,6 +120,7 @@ test('every command and verb answers --help', { skip }, () => {
 		address: ['add', 'list', 'show', 'edit', 'delete'],
 		field: ['add', 'list', 'show', 'edit', 'delete', 'set', 'unset'],
 		tag: ['add', 'list', 'delete', 'apply', 'remove'],
+		group: ['add', 'list', 'show', 'delete'],
 	};
 	for (const [noun, verbs] of Object.entries(nouns)) {
 		assert.match(ok(db, noun, '--help'), new RegExp(`Usage: ipam ${noun} VERB`));

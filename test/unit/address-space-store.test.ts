@@ -376,3 +376,22 @@ test('custom fields enforce allowed values and multiplicity; tags attach to obje
 	assert.deepEqual(await tagsOf(s, 'subnet', sn.id), ['core']);
 	await s.close();
 });
+
+test('logical groups count objects under each path of field values, once per node', async () => {
+	const { addGroup, groupTree } = await import('../../store/logical-groups.js');
+	const s = await open();
+	await addField(s, { name: 'Zone', multiValued: true });
+	const subnets = [];
+	for (const c of ['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24']) subnets.push(await addSubnet(s, { spaceId: 1, prefix: P(c) }));
+	await setFieldValue(s, 'subnet', subnets[0].id, 'Region', ['EU']);
+	await setFieldValue(s, 'subnet', subnets[0].id, 'Zone', ['a', 'b']);
+	await setFieldValue(s, 'subnet', subnets[1].id, 'Region', ['EU']);
+	await setFieldValue(s, 'subnet', subnets[1].id, 'Zone', ['a']);
+	await addGroup(s, { name: 'geo', kind: 'subnet', fields: ['Region', 'Zone'] });
+	await assert.rejects(addGroup(s, { name: 'bad', kind: 'subnet', fields: ['Nope'] }), /unknown custom field/);
+	const t = await groupTree(s, 'geo');
+	assert.equal(t.total, 3);
+	const flat = (nodes: typeof t.tree, depth = 0): string[] => nodes.flatMap(n => [`${depth}:${n.value || '-'}=${n.count}`, ...flat(n.children, depth + 1)]);
+	assert.deepEqual(flat(t.tree), ['0:-=1', '1:-=1', '0:EU=2', '1:a=2', '1:b=1']);
+	await s.close();
+});
