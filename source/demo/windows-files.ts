@@ -103,45 +103,48 @@ const p2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 function* auditLogs(ctx: SourceContext, write: (name: string, text: string) => string, issues: FormatIssue[]): Generator<LeaseEventRecord[]> {
 	const clock = new WallClockFormatter({ timeZone: ctx.server.site.timeZone });
 	const actions = ctx.history.actions;
-	const stamps = actions.map(a => clock.parts(a.ts));
-	// The local date each weekday's file holds when collected: the latest one of that weekday.
-	const latest = new Map<string, number>();
-	stamps.forEach((w, i) => latest.set(`${actions[i].scope.family}:${w.weekday}`, i));
+	// One pass: each row goes to its weekday's file; a later date of that weekday starts the file over.
+	const files = new Map<string, { family: number; weekday: number; date: number; rows: string[] }>();
+	const vendorHex = new Map<string, string>();
 	let txn = 1_000_000;
-	for (const family of [4, 6]) {
-		for (let weekday = 0; weekday < 7; weekday++) {
-			const last = latest.get(`${family}:${weekday}`);
-			if (last === undefined) continue;
-			const day = stamps[last];
-			const rows: string[] = family === 4 ? [HEADER] : [];
-			for (let i = 0; i < actions.length; i++) {
-				const w = stamps[i];
-				const a = actions[i];
-				if (w.weekday !== weekday || a.scope.family !== family || w.day !== day.day || w.month !== day.month || w.year !== day.year) continue;
-				const date = `${p2(w.month)}/${p2(w.day)}/${p2(w.year % 100)}`;
-				const time = `${p2(w.hour)}:${p2(w.minute)}:${p2(w.second)}`;
-				const c = a.client;
-				const host = c.hostname ?? '';
-				const user = a.kind === 'assign' && c.user ? c.user : '';
-				if (family === 6) {
-					const [id, text] = V6_ROW[a.kind];
-					const duid = (c.duid ?? '').replace(/:/g, '').toUpperCase();
-					rows.push(`${id},${date},${time},${text},${a.ip},${host},,${duid.length / 2},${duid},${user},,${formatPrefix(a.scope.subnet.prefix)},,`);
-					continue;
-				}
-				const [id, text] = V4_ROW[a.kind];
-				const mac = c.mac.replace(/:/g, '').toUpperCase();
-				const vendor = a.kind === 'assign' || a.kind === 'renew' ? (c.vendorClass ?? '') : '';
-				const vendorHex = vendor ? `0x${Buffer.from(vendor).toString('hex').toUpperCase()}` : '';
-				rows.push(`${id},${date},${time},${text},${a.ip},${host},${mac},${user},${txn++},0,,,,${vendorHex},${vendor},,,,0`);
-				if (a.kind === 'assign' && host && c.kind === 'wired') rows.push(`30,${date},${time},DNS Update Request,${a.ip},${host}.corp.example,,,0,6,,,,,,,,,0`);
-			}
-			const name = `${family === 6 ? 'DhcpV6SrvLog' : 'DhcpSrvLog'}-${DAYS[weekday]}.log`;
-			const path = write(name, rows.join('\r\n') + '\r\n');
-			const log = parseWindowsAuditLog(readFileSync(path), { file: name, clock: { timeZone: ctx.server.site.timeZone } });
-			issues.push(...log.issues);
-			yield log.events;
+	for (const a of actions) {
+		const w = clock.parts(a.ts);
+		const family = a.scope.family;
+		const key = `${family}:${w.weekday}`;
+		const dateKey = w.year * 10000 + w.month * 100 + w.day;
+		let f = files.get(key);
+		if (!f || f.date !== dateKey) {
+			f = { family, weekday: w.weekday, date: dateKey, rows: family === 4 ? [HEADER] : [] };
+			files.set(key, f);
 		}
+		const date = `${p2(w.month)}/${p2(w.day)}/${p2(w.year % 100)}`;
+		const time = `${p2(w.hour)}:${p2(w.minute)}:${p2(w.second)}`;
+		const c = a.client;
+		const host = c.hostname ?? '';
+		const user = a.kind === 'assign' && c.user ? c.user : '';
+		if (family === 6) {
+			const [id, text] = V6_ROW[a.kind];
+			const duid = (c.duid ?? '').replace(/:/g, '').toUpperCase();
+			f.rows.push(`${id},${date},${time},${text},${a.ip},${host},,${duid.length / 2},${duid},${user},,${formatPrefix(a.scope.subnet.prefix)},,`);
+			continue;
+		}
+		const [id, text] = V4_ROW[a.kind];
+		const mac = c.mac.replace(/:/g, '').toUpperCase();
+		const vendor = a.kind === 'assign' || a.kind === 'renew' ? (c.vendorClass ?? '') : '';
+		let hex = vendorHex.get(vendor);
+		if (hex === undefined) {
+			hex = vendor ? `0x${Buffer.from(vendor).toString('hex').toUpperCase()}` : '';
+			vendorHex.set(vendor, hex);
+		}
+		f.rows.push(`${id},${date},${time},${text},${a.ip},${host},${mac},${user},${txn++},0,,,,${hex},${vendor},,,,0`);
+		if (a.kind === 'assign' && host && c.kind === 'wired') f.rows.push(`30,${date},${time},DNS Update Request,${a.ip},${host}.corp.example,,,0,6,,,,,,,,,0`);
+	}
+	for (const { family, weekday, rows } of [...files.values()].sort((x, y) => x.date - y.date)) {
+		const name = `${family === 6 ? 'DhcpV6SrvLog' : 'DhcpSrvLog'}-${DAYS[weekday]}.log`;
+		const path = write(name, rows.join('\r\n') + '\r\n');
+		const log = parseWindowsAuditLog(readFileSync(path), { file: name, clock: { timeZone: ctx.server.site.timeZone } });
+		issues.push(...log.issues);
+		yield log.events;
 	}
 }
 
