@@ -4,7 +4,7 @@
 import type { Store } from './database.js';
 import { internCache, internClients, internHostNames, internUserNames } from './interning.js';
 import { LeaseEventKind, type LeaseEventRecord } from '../source/domain/dhcp.js';
-import { clientIdentity } from '../source/domain/client-key.js';
+import { clientIdentity, clientKey, type ClientIdentity } from '../source/domain/client-key.js';
 import { addressKey } from '../source/domain/address-key.js';
 
 export interface RejectedRecord {
@@ -36,31 +36,51 @@ export async function appendLeaseEvents(tx: Store, target: { serverId: number | 
 		let inflight: Promise<{ changes: number }> | undefined;
 		for (let i = 0; i < events.length; i += EVENT_CHUNK) {
 			const chunk = events.slice(i, i + EVENT_CHUNK);
-			const keys = chunk.map(e => addressKey(e.ip));
-			const clients = chunk.map(e => clientIdentity({ family: e.family, mac: e.mac, clientId: e.clientId, duid: e.duid, vendorClass: e.vendorClass }));
-			await internClients(tx, cache, clients);
-			await internHostNames(tx, cache, chunk.map(e => e.hostname));
-			await internUserNames(tx, cache, chunk.map(e => e.user));
-			const rows: unknown[][] = [];
-			chunk.forEach((e, j) => {
-				const key = keys[j];
-				if (!key) return void rejected.push({ index: i + j, message: `event ${i + j + 1}: "${e.ip}" is not an IP address` });
-				if (!Number.isFinite(e.ts)) return void rejected.push({ index: i + j, message: `event ${i + j + 1}: the time is missing` });
-				const client = clients[j];
-				rows.push([
-					Math.floor(e.ts),
-					LeaseEventKind[e.kind] ?? LeaseEventKind.other,
-					key.family,
-					key.hex,
-					client ? cache.clients.get(client.key) ?? null : null,
-					e.hostname ? cache.hosts.get(e.hostname) ?? null : null,
-					e.user ? cache.users.get(e.user) ?? null : null,
-					e.expires ?? null,
-				]);
-			});
+			// One pass for keys; identities are built only for clients not interned yet (most are, after the first batches).
+			const clientKeys: (string | null)[] = new Array(chunk.length);
+			const freshClients: ClientIdentity[] = [];
+			const freshHosts: string[] = [];
+			const users: string[] = [];
+			for (let j = 0; j < chunk.length; j++) {
+				const e = chunk[j];
+				const key = clientKey(e);
+				clientKeys[j] = key;
+				if (key !== null && !cache.clients.has(key)) freshClients.push(clientIdentity(e)!);
+				if (e.hostname && !cache.hosts.has(e.hostname)) freshHosts.push(e.hostname);
+				if (e.user) users.push(e.user);
+			}
+			if (freshClients.length) await internClients(tx, cache, freshClients);
+			if (freshHosts.length) await internHostNames(tx, cache, freshHosts);
+			if (users.length) await internUserNames(tx, cache, users);
+			// Rows as JSON text directly (no per-row arrays to allocate and stringify): every value is a number,
+			// null, or an address key in hex, none of which needs escaping.
+			const rows: { hex: string; json: string }[] = [];
+			for (let j = 0; j < chunk.length; j++) {
+				const e = chunk[j];
+				const key = addressKey(e.ip);
+				if (!key) {
+					rejected.push({ index: i + j, message: `event ${i + j + 1}: "${e.ip}" is not an IP address` });
+					continue;
+				}
+				if (!Number.isFinite(e.ts)) {
+					rejected.push({ index: i + j, message: `event ${i + j + 1}: the time is missing` });
+					continue;
+				}
+				const ck = clientKeys[j];
+				const client = ck === null ? null : cache.clients.get(ck) ?? null;
+				const host = e.hostname ? cache.hosts.get(e.hostname) ?? null : null;
+				const user = e.user ? cache.users.get(e.user) ?? null : null;
+				const expires = typeof e.expires === 'number' && Number.isFinite(e.expires) ? Math.floor(e.expires) : null;
+				rows.push({
+					hex: key.hex,
+					json: `[${Math.floor(e.ts)},${LeaseEventKind[e.kind] ?? LeaseEventKind.other},${key.family},"${key.hex}",${client},${host},${user},${expires}]`,
+				});
+			}
 			// Address order keeps consecutive inserts into the (ip, ts …) index on neighbouring pages.
-			rows.sort((a, b) => ((a[3] as string) < (b[3] as string) ? -1 : (a[3] as string) > (b[3] as string) ? 1 : (a[0] as number) - (b[0] as number)));
-			const json = JSON.stringify(rows);
+			rows.sort((a, b) => (a.hex < b.hex ? -1 : a.hex > b.hex ? 1 : 0));
+			let json = '[';
+			for (let j = 0; j < rows.length; j++) json += (j ? ',' : '') + rows[j].json;
+			json += ']';
 			if (inflight) inserted += (await inflight).changes;
 			inflight = tx.run(INSERT, [target.spaceId, target.serverId, json]);
 			// Handled here so a failure while the next chunk is prepared is not an unhandled rejection; awaited below.

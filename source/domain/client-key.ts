@@ -35,6 +35,15 @@ export function clientIdentity(r: ClientFields): ClientIdentity | null {
 	return null;
 }
 
+/** Just the key of clientIdentity (no object): the hot path checks its cache with this first. */
+export function clientKey(r: ClientFields): string | null {
+	if (r.family === 6 && r.duid) return `duid:${r.duid}`;
+	if (r.mac) return `mac:${r.mac}`;
+	if (r.clientId) return `cid:${r.clientId}`;
+	if (r.duid) return `duid:${r.duid}`;
+	return null;
+}
+
 /** A user as given ('DOMAIN\\user', 'user@realm' or 'user') → the interned account name, domain and bare lowercase name. */
 export function userIdentity(text: string): { name: string; domain: string; nameLc: string } | null {
 	const t = text.trim();
