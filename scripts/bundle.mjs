@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { boundedInkCaches } from './ink-bounded-caches.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,5 +30,6 @@ await build({
 	// Some dependencies are CommonJS and call require(); give the ESM bundle one.
 	banner: { js: "import { createRequire as __ipamCreateRequire } from 'node:module'; const require = __ipamCreateRequire(import.meta.url);" },
 	define: { 'process.env.NODE_ENV': '"production"' },
+	plugins: [boundedInkCaches],
 	logLevel: 'warning',
 });

@@ -29,7 +29,8 @@ export class Pager<Row extends Keyed> {
 	private cursor = 0;
 	private atStart = true;
 	private atEnd = true;
-	private loading = false;
+	// Loading until the first read lands, so a new pager never shows an empty table as if it were the answer.
+	private loading = true;
 	private error: string | null = null;
 	private version = 0;
 	private generation = 0;

@@ -1,5 +1,5 @@
 // A virtualized table: renders only the rows it is given (one screen), with fixed column widths and a sort indicator.
-import React, { memo } from 'react';
+import React, { memo, useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { cellText } from '../resources/column.js';
 import { sanitize } from '../domain/sanitize.js';
@@ -52,7 +52,8 @@ const RowLine = memo(function RowLine({ columns, widths, row, selected }: RowLin
 });
 
 export function Table({ columns, rows, cursor, width, height, sort, empty }: TableProps) {
-	const widths = layoutColumns(columns, width);
+	// Same array while columns and width stay: every RowLine whose row did not change skips rendering.
+	const widths = useMemo(() => layoutColumns(columns, width), [columns, width]);
 	const header = columns
 		.map((c, i) => {
 			if (widths[i] <= 0) return null;

@@ -17,7 +17,7 @@ interface EventSource {
 	ts: string;
 	id: string;
 	/** Conditions for a term, or null when this table cannot match it (so it is left out). */
-	filter(term: FilterTerm): Condition[] | null;
+	filter(term: FilterTerm, dense?: boolean): Condition[] | null;
 }
 
 const hostOrUser = (hostRef: string, userRef: string, text: string): Condition => ({
@@ -32,10 +32,12 @@ const SOURCES: EventSource[] = [
 		from: 'lease_event e LEFT JOIN client c ON c.id = e.client_ref LEFT JOIN host h ON h.id = e.host_ref LEFT JOIN user_account u ON u.id = e.user_ref LEFT JOIN server sv ON sv.id = e.server_id',
 		ts: 'e.ts',
 		id: 'e.id',
-		filter(term) {
+		filter(term, dense) {
 			if (term.kind === 'span') {
 				const [s, e] = keys(term.span);
-				return [{ sql: 'e.family = ? AND e.ip BETWEEN ? AND ?', params: [term.span.family, s, e] }];
+				// Many matching events: walk the time index and test each row's address ('+' keeps SQLite off the
+				// address index); few: read them by address and sort the handful.
+				return [{ sql: dense ? '+e.family = ? AND +e.ip BETWEEN ? AND ?' : 'e.family = ? AND e.ip BETWEEN ? AND ?', params: [term.span.family, s, e] }];
 			}
 			if (term.kind === 'mac') return [{ sql: 'e.client_ref IN (SELECT id FROM client WHERE mac = ?)', params: [term.mac] }];
 			if (term.kind === 'mac-prefix') return [{ sql: 'e.client_ref IN (SELECT id FROM client WHERE mac >= ? AND mac < ?)', params: [term.prefix, term.prefix + ';'] }];
@@ -101,14 +103,35 @@ function compare(a: Row, b: Row): number {
 	return 0;
 }
 
+/** Above this many events in an address span, reading newest-first by time beats reading by address and sorting. */
+const DENSE = 4000;
+const density = new Map<string, Promise<boolean>>();
+
+/** Whether an address span holds many lease events (one capped index count, remembered per span). */
+function isDense(store: Store, term: FilterTerm): Promise<boolean> {
+	if (term.kind !== 'span') return Promise.resolve(false);
+	const [s, e] = keys(term.span);
+	const id = `${term.span.family}:${s.toString('hex')}:${e.toString('hex')}`;
+	let known = density.get(id);
+	if (!known) {
+		known = store
+			.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM lease_event WHERE ip BETWEEN ? AND ? LIMIT ?)', [s, e, DENSE])
+			.then(r => (r?.n ?? 0) >= DENSE);
+		if (density.size > 256) density.clear();
+		density.set(id, known);
+	}
+	return known;
+}
+
 export async function readEvents(store: Store, request: PaneRead): Promise<Row[]> {
 	const ascending = (request.direction === 'after') !== request.descending;
 	const terms = [request.scope?.term, request.term].filter((t): t is FilterTerm => !!t);
+	const dense = await Promise.all(terms.map(t => isDense(store, t)));
 	const pages = await Promise.all(
 		SOURCES.map(async src => {
 			const where: Condition[] = [];
-			for (const t of terms) {
-				const c = src.filter(t);
+			for (const [i, t] of terms.entries()) {
+				const c = src.filter(t, dense[i]);
 				if (!c) return [];
 				where.push(...c);
 			}
