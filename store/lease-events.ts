@@ -22,7 +22,7 @@ export interface AppendResult {
 export const EVENT_CHUNK = 10_000;
 
 const INSERT = `INSERT OR IGNORE INTO lease_event (ts, kind, family, ip, space_id, server_id, client_ref, host_ref, user_ref, expires)
-	SELECT value->>0, value->>1, value->>2, unhex(value->>3), ?, ?, value->>4, value->>5, value->>6, value->>7 FROM json_each(?)`;
+	SELECT value->>0, value->>1, value->>2, unhex(value->>3), ?, ?, value->>4, value->>5, value->>6, value->>7 FROM jsonb_each(?)`;
 
 /** Appends events in the caller's transaction (or its own). Bad records are skipped and reported by index. */
 export async function appendLeaseEvents(tx: Store, target: { serverId: number | null; spaceId: number }, events: LeaseEventRecord[]): Promise<AppendResult> {

@@ -84,7 +84,7 @@ async function loadSet(tx: Store, leases: LeaseRecord[], now: number, rejected: 
 		// OR REPLACE: a set naming one address twice keeps the last (lease files are journals).
 		inflight = tx.run(
 			`INSERT OR REPLACE INTO temp.ingest_lease (ip, family, client_ref, host_ref, state, lease_type, prefix_len, iaid, starts, ends, cltt)
-			 SELECT unhex(value->>0), value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9, value->>10 FROM json_each(?)`,
+			 SELECT unhex(value->>0), value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9, value->>10 FROM jsonb_each(?)`,
 			[json],
 		);
 		inflight.catch(() => undefined);
