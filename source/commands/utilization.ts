@@ -7,7 +7,7 @@ import type { Column } from '../resources/column.js';
 import { spaceId } from '../../store/address-spaces.js';
 import { keyValue } from '../../store/containment.js';
 import { rollupUtilization, thresholds } from '../../store/utilization.js';
-import { formatSpanCompact, keyBuffer, parsePrefix, prefixSpan, type Family } from '../domain/ip.js';
+import { formatSpanCompact, keyBuffer, parseAddress, parsePrefix, prefixSpan, type Family } from '../domain/ip.js';
 import { countsIn64s, formatCount, formatPercent, percent, utilizationState, type Thresholds } from '../domain/utilization.js';
 
 interface UtilRow {
@@ -47,7 +47,7 @@ utilization.over (default 80%) and utilization.under (default 20%).
 
   --over, --under   only objects above the over / below the under threshold
   --kind KIND       only blocks, subnets or ranges (default all three)
-  --limit N         rows per kind (default 100)
+  --limit N         rows per kind (default 100); --after ADDRESS continues after that start address
 ${SPACE_HELP}
 ${OUTPUT_HELP}`,
 	options: {
@@ -56,6 +56,7 @@ ${OUTPUT_HELP}`,
 		kind: { type: 'string' },
 		rollup: { type: 'boolean' },
 		limit: { type: 'string' },
+		after: { type: 'string' },
 		...SPACE_OPTION,
 		...OUTPUT_OPTIONS,
 	},
@@ -72,6 +73,11 @@ ${OUTPUT_HELP}`,
 				const s = prefixSpan(parsePrefix(positionals[0], { hostBits: 'normalise' }));
 				where.push('family = ? AND start >= ? AND end <= ?');
 				params.push(s.family, keyBuffer(s.family, s.start), keyBuffer(s.family, s.end));
+			}
+			if (str(values.after)) {
+				const a = parseAddress(str(values.after)!);
+				where.push('(family, start) > (?, ?)');
+				params.push(a.family, keyBuffer(a.family, a.value));
 			}
 			if (values.over) where.push('used > size * ?'), params.push(t.over / 100);
 			if (values.under) where.push('used < size * ?'), params.push(t.under / 100);
