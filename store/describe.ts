@@ -53,19 +53,6 @@ export function leaseHistory(store: Store, ip: Uint8Array, limit = 10): Promise<
 	);
 }
 
-export function addressRecords(store: Store, family: number, ip: Uint8Array): Promise<Record<string, unknown>[]> {
-	return store.all(`SELECT id, hostname, mac, status, assignment_type, managed_by, managed_by_entity, description FROM address WHERE family = ? AND ip = ? LIMIT 10`, [family, ip]);
-}
-
-export function currentLeases(store: Store, family: number, ip: Uint8Array): Promise<Record<string, unknown>[]> {
-	return store.all(
-		`SELECT l.state, l.starts, l.ends, c.mac, coalesce(c.client_id, c.duid) AS client, h.name AS host, sv.name AS server FROM lease l
-		 LEFT JOIN client c ON c.id = l.client_ref LEFT JOIN host h ON h.id = l.host_ref LEFT JOIN server sv ON sv.id = l.server_id
-		 WHERE l.family = ? AND l.ip = ? LIMIT 10`,
-		[family, ip],
-	);
-}
-
 /** Servers with how fresh their data is, for the header (small table; capped). */
 export function serverFreshness(store: Store, limit = 8): Promise<{ id: number; name: string; status: string; collected_at: number | null; interval_s: number | null }[]> {
 	return store.all(

@@ -3,6 +3,7 @@ import type { Store } from '../../store/database.js';
 import * as q from '../../store/describe.js';
 import type { DescribeTarget } from '../panes/pane-spec.js';
 import { age, ipText, prefixText, spanText, timeText } from '../panes/format.js';
+import { fromKey } from '../domain/ip.js';
 import { LEASE_EVENT_KINDS } from '../panes/events.js';
 
 export interface Section {
@@ -60,13 +61,20 @@ async function objectSections(store: Store, kind: string, id: number): Promise<S
 	return sections;
 }
 
-/** Everything known about one address: where it sits, inventory records, current leases, lease history. */
-export async function addressSections(store: Store, family: number, ip: Uint8Array): Promise<Section[]> {
-	const [records, leases] = await Promise.all([q.addressRecords(store, family, ip), q.currentLeases(store, family, ip)]);
+/** Everything known about one address (the store's whereis), plus its recent lease history. */
+export async function addressSections(store: Store, family: number, ip: Uint8Array, spaceId = 1): Promise<Section[]> {
+	const { whereis } = await import('../../store/whereis.js');
+	const w = await whereis(store, spaceId, fromKey(ip));
+	const chain: [string, string][] = [
+		...w.blocks.map(b => ['block', `${prefixText(b.start, b.prefix_len)}  ${b.name}`] as [string, string]),
+		...(w.subnet ? [['subnet', `${prefixText(w.subnet.start, w.subnet.prefix_len)}  ${w.subnet.name}`] as [string, string]] : []),
+		...(w.range ? [['range', `${spanText(w.range.start, w.range.end)}  ${w.range.name}  ${w.range.managed_by} ${w.range.managed_by_entity}`] as [string, string]] : []),
+	];
 	return [
-		await where(store, family, ip, ip),
-		{ title: 'Address records', lines: records.length ? records.map(r => [String(r.status), `${r.hostname}  ${r.mac ?? ''}  ${r.assignment_type}  ${r.managed_by} ${r.managed_by_entity}  ${r.description}`]) : [['', 'none']] },
-		{ title: 'Current leases', lines: leases.length ? leases.map(l => [String(l.state), `${l.mac ?? l.client ?? ''}  ${l.host ?? ''}  ${l.server ?? ''}  ends ${l.ends == null ? 'never' : timeText(l.ends)}`]) : [['', 'none']] },
+		{ title: `Where ${ipText(ip)} sits`, lines: chain.length ? chain : [['', 'not inside any block, subnet or range']] },
+		{ title: 'Address records', lines: w.addresses.length ? w.addresses.map(r => [r.status, `${r.hostname}  ${r.mac ?? ''}  ${r.assignment_type}  ${r.managed_by} ${r.managed_by_entity}  ${r.description}`]) : [['', 'none']] },
+		{ title: 'Current leases', lines: w.leases.length ? w.leases.map(l => [l.state, `${l.mac ?? l.client_id ?? l.duid ?? ''}  ${l.hostname ?? ''}  ${l.server ?? ''}  ends ${l.ends == null ? 'never' : timeText(l.ends)}`]) : [['', 'none']] },
+		{ title: 'Reservations', lines: w.reservations.length ? w.reservations.map(r => [r.server ?? '', `${r.mac ?? r.client_id ?? r.duid ?? ''}  ${r.name}  ${r.description}`]) : [['', 'none']] },
 		await leaseHistory(store, ip),
 	];
 }
@@ -80,7 +88,7 @@ export async function describe(store: Store, target: DescribeTarget): Promise<Se
 		case 'server':
 			return objectSections(store, target.kind, target.id!);
 		case 'lease':
-			return [fieldsSection('Lease', target.row), ...(await addressSections(store, target.family!, target.start!))];
+			return [fieldsSection('Lease', target.row), ...(await addressSections(store, target.family!, target.start!, Number(target.row.space_id ?? 1)))];
 		case 'event': {
 			const sections = [fieldsSection('Event', target.row)];
 			if (target.start && target.family) sections.push(...(await addressSections(store, target.family, target.start)));

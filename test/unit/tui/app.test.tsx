@@ -119,7 +119,7 @@ test('d describes the selected row with its containing hierarchy and history', a
 	await app.press('d');
 	await app.waitFor(s => /Describe 10\.1\.0\.100 \(\d+ lines/.test(s), 'describe');
 	await app.press(KEY.pageDown);
-	const f = await app.waitFor(s => s.includes('Where it sits'), 'the hierarchy section');
+	const f = await app.waitFor(s => s.includes('Where 10.1.0.100 sits'), 'the hierarchy section');
 	assert.match(f, /block\s+10\.1\.0\.0\/16\s+HQ/);
 	assert.match(f, /subnet\s+10\.1\.0\.0\/24/);
 	await app.unmount();
