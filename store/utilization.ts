@@ -25,17 +25,21 @@ async function tempTables(tx: Store): Promise<void> {
 		DELETE FROM util_count;`);
 }
 
-/** Writes util_count into `table`.used for rows in scope, with a history row for each change. */
+/**
+ * Writes util_count into `table`.used for rows in scope, with a history row for each change: one scan
+ * finds the changed rows, then history and the update touch only those.
+ */
 async function apply(tx: Store, table: 'range' | 'subnet', kind: string, scopeSql: string, params: unknown[], now: number): Promise<number> {
-	await tx.run(
-		`INSERT OR REPLACE INTO utilization_history (object_kind, object_id, ts, size, used)
-			SELECT ?, t.id, ?, t.size, coalesce(u.used, 0) FROM ${table} t LEFT JOIN util_count u ON u.id = t.id
+	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_changed (id INTEGER PRIMARY KEY, size REAL NOT NULL, used REAL NOT NULL); DELETE FROM util_changed;`);
+	const { changes } = await tx.run(
+		`INSERT INTO util_changed (id, size, used) SELECT t.id, t.size, coalesce(u.used, 0) FROM ${table} t LEFT JOIN util_count u ON u.id = t.id
 			WHERE ${scopeSql} AND t.used <> coalesce(u.used, 0)`,
-		[kind, now, ...(params as never[])],
+		params as never[],
 	);
-	const a = await tx.run(`UPDATE ${table} AS t SET used = u.used FROM util_count u WHERE u.id = t.id AND t.used <> u.used`);
-	const b = await tx.run(`UPDATE ${table} AS t SET used = 0 WHERE ${scopeSql} AND t.used <> 0 AND t.id NOT IN (SELECT id FROM util_count)`, params as never[]);
-	return a.changes + b.changes;
+	if (changes === 0) return 0;
+	await tx.run(`INSERT OR REPLACE INTO utilization_history (object_kind, object_id, ts, size, used) SELECT ?, id, ?, size, used FROM util_changed`, [kind, now]);
+	await tx.run(`UPDATE ${table} AS t SET used = c.used FROM util_changed c WHERE c.id = t.id`);
+	return changes;
 }
 
 async function rangeCounts(tx: Store, filter: string, params: unknown[]): Promise<void> {
