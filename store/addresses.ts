@@ -351,19 +351,3 @@ export async function insertAddresses(
 		return { created, updated: total - created };
 	});
 }
-
-/**
- * subnet_id and range_id of rows with id > `afterId`: one seek each inside SQLite (greatest start ≤ ip,
- * kept only if it reaches the address), no per-row round trips.
- */
-export async function resolveNewParents(tx: Store, afterId: number): Promise<void> {
-	await tx.run(
-		`UPDATE address SET
-			subnet_id = (SELECT x.id FROM (SELECT s.id, s.end FROM subnet s WHERE s.space_id = address.space_id AND s.family = address.family
-				AND s.start <= address.ip ORDER BY s.start DESC LIMIT 1) x WHERE x.end >= address.ip),
-			range_id = (SELECT x.id FROM (SELECT r.id, r.end FROM range r WHERE r.space_id = address.space_id AND r.family = address.family
-				AND r.start <= address.ip ORDER BY r.start DESC LIMIT 1) x WHERE x.end >= address.ip)
-		WHERE id > ?`,
-		[afterId],
-	);
-}
