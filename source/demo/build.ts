@@ -97,8 +97,10 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
 	const filesRoot = options.filesDir ?? mkdtempSync(join(tmpdir(), 'ipam-demo-'));
 	mkdirSync(filesRoot, { recursive: true });
 	const issues: string[] = [];
-	const store = await Store.open(building, { actor: 'demo' });
+	const store = await Store.open(building, { actor: 'demo', cacheMiB: 256 });
 	try {
+		// The store being built is thrown away if the build is interrupted: no need to sync every commit.
+		await store.exec('PRAGMA synchronous = OFF');
 		await store.setSetting('demo', '1');
 		tick(`address plan: ${plan.blocks.length} blocks, ${plan.subnets.length} subnets`);
 		const space = await spaceId(store);
