@@ -188,11 +188,20 @@ export async function upsertBlocks(tx: Store, rows: BlockUpsert[], options: Chan
 			['space_id', 'family', { name: 'start', blob: true }, { name: 'end', blob: true }, 'prefix_len', 'name', 'description', 'rir', 'discovered', 'size'],
 			data,
 			{
-				upsert: `ON CONFLICT (space_id, family, start, prefix_len) DO UPDATE SET name = excluded.name, description = excluded.description,
-					rir = excluded.rir, updated_at = unixepoch()`,
+				// A discovered row only fills blanks: a collector must not overwrite what a person wrote.
+				upsert: `ON CONFLICT (space_id, family, start, prefix_len) DO UPDATE SET
+					name = CASE WHEN excluded.discovered = 1 AND name <> '' THEN name ELSE excluded.name END,
+					description = CASE WHEN excluded.discovered = 1 AND description <> '' THEN description ELSE excluded.description END,
+					rir = CASE WHEN excluded.discovered = 1 AND rir <> '' THEN rir ELSE excluded.rir END,
+					discovered = min(discovered, excluded.discovered), updated_at = unixepoch()`,
 			},
 		);
 		const created = (await tx.get<{ n: number }>('SELECT count(*) AS n FROM block'))!.n - before;
+		// Nothing new: the tree, its gaps and figures are as they were (a collector re-sends its blocks every cycle).
+		if (created === 0) {
+			if (options.source !== 'collector') await auditBlocks(tx, rows, options);
+			return { created, updated: rows.length };
+		}
 		const touched = new Set(rows.map(r => `${r.spaceId}:${r.prefix.family}`));
 		for (const t of touched) {
 			const [space, family] = t.split(':').map(Number);
@@ -200,13 +209,17 @@ export async function upsertBlocks(tx: Store, rows: BlockUpsert[], options: Chan
 		}
 		await rebuildFreeGaps(tx);
 		await rollupBlocks(tx);
-		await auditMany(
-			tx,
-			rows.map(r => ({ action: 'import' as const, kind: 'block', id: null, summary: `block ${formatPrefix(r.prefix)}`, after: { ...r, prefix: formatPrefix(r.prefix) } })),
-			options,
-		);
+		await auditBlocks(tx, rows, options);
 		return { created, updated: rows.length - created };
 	});
+}
+
+async function auditBlocks(tx: Store, rows: BlockUpsert[], options: ChangeOptions): Promise<void> {
+	await auditMany(
+		tx,
+		rows.map(r => ({ action: 'import' as const, kind: 'block', id: null, summary: `block ${formatPrefix(r.prefix)}`, after: { ...r, prefix: formatPrefix(r.prefix) } })),
+		options,
+	);
 }
 
 /** Recomputes block.parent_id and subnet.block_id of one space and family by a sorted merge; writes only changes. */

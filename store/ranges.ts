@@ -354,6 +354,7 @@ export async function upsertRanges(
 		const update = `name = excluded.name, description = excluded.description, assignment_type = excluded.assignment_type,
 			subnet_id = excluded.subnet_id, config = excluded.config, reported_used = excluded.reported_used, updated_at = unixepoch()`;
 		const before = (await tx.get<{ n: number }>('SELECT count(*) AS n FROM range'))!.n;
+		const maxBefore = (await tx.get<{ m: number | null }>('SELECT max(id) AS m FROM range'))?.m ?? 0;
 		await tx.insertMany('range', columns, manual, {
 			upsert: `ON CONFLICT (space_id, family, start, end, managed_by, managed_by_entity) WHERE server_id IS NULL DO UPDATE SET ${update}`,
 		});
@@ -364,9 +365,11 @@ export async function upsertRanges(
 		const created = (await tx.get<{ n: number }>('SELECT count(*) AS n FROM range'))!.n - before;
 		await resolveIds(tx, accepted, ids);
 		await adoptAddresses(tx, accepted.map(a => ids[a.index]));
+		// A collector re-sends the same scopes every cycle: only the ones it created are news.
+		const audited = options.source === 'collector' ? accepted.filter(a => ids[a.index] > maxBefore) : accepted;
 		await auditMany(
 			tx,
-			accepted.map(a => ({ action: 'import' as const, kind: 'range', id: ids[a.index], summary: `range ${formatSpan(a.row.span)}`, after: { ...a.row, span: formatSpan(a.row.span) } })),
+			audited.map(a => ({ action: 'import' as const, kind: 'range', id: ids[a.index], summary: `range ${formatSpan(a.row.span)}`, after: { ...a.row, span: formatSpan(a.row.span) } })),
 			options,
 		);
 		return { created, updated: accepted.length - created, ids, rejected };

@@ -257,12 +257,16 @@ export async function upsertSubnets(
 			});
 		}
 		const before = (await tx.get<{ n: number }>('SELECT count(*) AS n FROM subnet'))!.n;
+		const maxBefore = (await tx.get<{ m: number | null }>('SELECT max(id) AS m FROM subnet'))?.m ?? 0;
 		await tx.insertMany(
 			'subnet',
 			['space_id', 'family', { name: 'start', blob: true }, { name: 'end', blob: true }, 'prefix_len', 'block_id', 'name', 'description', 'vlan', 'discovered', 'size'],
 			data,
 			{
-				upsert: `ON CONFLICT (space_id, family, start, prefix_len) DO UPDATE SET name = excluded.name, description = excluded.description,
+				// A discovered row only fills blanks: a collector must not overwrite what a person wrote.
+				upsert: `ON CONFLICT (space_id, family, start, prefix_len) DO UPDATE SET
+					name = CASE WHEN excluded.discovered = 1 AND name <> '' THEN name ELSE excluded.name END,
+					description = CASE WHEN excluded.discovered = 1 AND description <> '' THEN description ELSE excluded.description END,
 					vlan = coalesce(excluded.vlan, vlan), discovered = min(discovered, excluded.discovered), block_id = excluded.block_id, updated_at = unixepoch()`,
 			},
 		);
@@ -275,9 +279,11 @@ export async function upsertSubnets(
 			[JSON.stringify(accIds)],
 		);
 		await rebuildFreeGaps(tx, blockIds.map(b => b.block_id));
+		// A collector re-sends the same subnets every cycle: only the ones it created are news.
+		const audited = options.source === 'collector' ? accepted.filter(a => ids[a.index] > maxBefore) : accepted;
 		await auditMany(
 			tx,
-			accepted.map(a => ({
+			audited.map(a => ({
 				action: 'import' as const,
 				kind: 'subnet',
 				id: ids[a.index],

@@ -395,3 +395,21 @@ test('logical groups count objects under each path of field values, once per nod
 	assert.deepEqual(flat(t.tree), ['0:-=1', '1:-=1', '0:EU=2', '1:a=2', '1:b=1']);
 	await s.close();
 });
+
+test("a collector's discovered upserts fill blanks only and audit just what they create", async () => {
+	const s = await open();
+	await addSubnet(s, { spaceId: 1, prefix: P('10.9.0.0/24'), name: 'lab', description: 'set by a person' });
+	const audits = async () => (await s.get<{ n: number }>('SELECT count(*) AS n FROM audit'))!.n;
+	const discovered = [
+		{ spaceId: 1, prefix: P('10.9.0.0/24'), name: 'scope-9', description: 'discovered from DHCP', discovered: true },
+		{ spaceId: 1, prefix: P('10.9.1.0/24'), description: 'discovered from DHCP', discovered: true },
+	];
+	const before = await audits();
+	await s.transaction(tx => upsertSubnets(tx, discovered, { source: 'collector', allowOverlap: true }));
+	assert.equal(await audits(), before + 1);
+	await s.transaction(tx => upsertSubnets(tx, discovered, { source: 'collector', allowOverlap: true }));
+	assert.equal(await audits(), before + 1);
+	const kept = await s.get<{ name: string; description: string; discovered: number }>('SELECT name, description, discovered FROM subnet WHERE id = 1');
+	assert.deepEqual(kept, { name: 'lab', description: 'set by a person', discovered: 0 });
+	await s.close();
+});
