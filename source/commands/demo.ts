@@ -91,6 +91,7 @@ export const demoCommand: Command = {
 			return EXIT.ok;
 		}
 		const { runTui } = await import('../app/run.js');
-		return runTui({ dbPath, actor: ctx.actor, env: ctx.env });
+		// The demo's servers are fictional: no background collection in this session.
+		return runTui({ dbPath, actor: ctx.actor, env: { ...ctx.env, IPAM_TUI_COLLECT: '0' } });
 	},
 };

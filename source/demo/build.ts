@@ -132,6 +132,8 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
 				description: server.description,
 				groups: [server.site.city],
 				tags: ['demo'],
+				// Fictional servers: a collector (the TUI's included) must not try to reach them.
+				enabled: false,
 			});
 			const dir = join(filesRoot, server.name);
 			mkdirSync(dir, { recursive: true });

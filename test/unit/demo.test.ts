@@ -74,6 +74,8 @@ test('ipam demo --scale small --no-open builds a separate, labelled demo store t
 		// A guest's host name with escape sequences is stored raw; the display sanitizes it.
 		assert.ok((await n(`SELECT count(*) n FROM host WHERE name LIKE '%' || char(27) || '%'`)) > 0);
 		assert.ok((await n('SELECT count(*) n FROM server WHERE collected_at IS NOT NULL')) === plan.servers.length);
+		// Fictional servers are never collected from.
+		assert.equal(await n('SELECT count(*) n FROM server WHERE enabled = 1'), 0);
 	} finally {
 		await store.close();
 	}
