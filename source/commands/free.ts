@@ -52,7 +52,7 @@ ${SPACE_HELP}
 ${OUTPUT_HELP}
 
 Without an option, a stored block shows its gaps; anything else shows its next free address
-(IPv4 subnets skip the network and broadcast addresses).`;
+(IPv4 subnets skip the network and broadcast addresses). Exit code 4 when nothing free matches.`;
 
 async function target(store: Store, space: number, text: string): Promise<{ span: Span; prefix?: Prefix; blockId?: number; isRange: boolean }> {
 	if (text.includes('/')) {
