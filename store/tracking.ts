@@ -27,6 +27,8 @@ export interface TrackRow {
 	to: number | null;
 	/** False when the holding began before the history fetched (shown as "≤ from"). */
 	fromExact: boolean;
+	/** False when it was still held where the history fetched ends (shown as "≥ to"). */
+	toExact: boolean;
 	/** For holdings: release | expire | decline | delete | next-holder | lease-end | held. For user rows: logoff | seen. */
 	end: EndReason | 'logoff' | 'seen';
 	mac: string | null;
@@ -72,7 +74,7 @@ export interface TrackQuery extends TrackOptions {
 }
 
 /** Events read on either side of a window so the holding across its edge is known. */
-const EDGE = 32;
+const EDGE = 16;
 const FAR_FUTURE = 253402300799;
 
 /** What a search term is: an address, a hardware address / client id / DUID, a user (DOMAIN\u, u@realm), else a name. */
@@ -116,7 +118,6 @@ interface EventRow {
 	id: number;
 	ts: number;
 	kind: number;
-	ip: Buffer;
 	server_id: number | null;
 	client_ref: number | null;
 	host_ref: number | null;
@@ -124,7 +125,8 @@ interface EventRow {
 	expires: number | null;
 }
 
-const EVENT_COLUMNS = 'id, ts, kind, ip, server_id, client_ref, host_ref, user_ref, expires';
+// The address is known per read: not selecting it saves a Buffer per row, the largest per-row cost.
+const EVENT_COLUMNS = 'id, ts, kind, server_id, client_ref, host_ref, user_ref, expires';
 
 function bounds(w: TimeWindow): [number, number] {
 	return [w.from ?? 0, w.to ?? FAR_FUTURE];
@@ -152,6 +154,7 @@ interface AddressEvents {
 	events: EventRow[];
 	capped: boolean;
 	before: number;
+	after: number;
 }
 
 /** Each address's events: inside its window (capped), plus EDGE before and EDGE after — all in one round trip. */
@@ -165,23 +168,24 @@ async function addressEvents(store: Store, reads: AddressRead[], cap: number): P
 			{ sql: `${select(2)} AND ts > ? ORDER BY ts LIMIT ${EDGE})`, params: [r.key, to] },
 		];
 	});
-	const out: AddressEvents[] = reads.map(() => ({ events: [], capped: false, before: 0 }));
+	const out: AddressEvents[] = reads.map(() => ({ events: [], capped: false, before: 0, after: 0 }));
 	const inside = reads.map(() => 0);
 	for (const row of await compound<EventRow & { item: number; part: number }>(store, parts)) {
 		out[row.item].events.push(row);
 		if (row.part === 0) out[row.item].before++;
 		if (row.part === 1) inside[row.item]++;
+		if (row.part === 2) out[row.item].after++;
 	}
 	inside.forEach((n, i) => (out[i].capped = n > cap));
 	return out;
 }
 
-function toTimeline(rows: EventRow[]): TimelineEvent[] {
+function toTimeline(rows: EventRow[], ip: string): TimelineEvent[] {
 	return rows.map(r => ({
 		id: r.id,
 		ts: r.ts,
 		kind: r.kind,
-		ip: Buffer.from(r.ip).toString('hex'),
+		ip,
 		serverId: r.server_id,
 		clientRef: r.client_ref,
 		hostRef: r.host_ref,
@@ -194,7 +198,7 @@ function toTimeline(rows: EventRow[]): TimelineEvent[] {
 async function addressHoldings(store: Store, reads: AddressRead[], o: TrackOptions): Promise<{ holdings: Holding[][]; around: Holding[][]; capped: boolean }> {
 	const read = await addressEvents(store, reads, o.maxEvents ?? 5000);
 	// `around` keeps the holdings just outside the window too (from the edge reads): context for "free at T".
-	const around = read.map(r => buildHoldings(toTimeline(r.events), { now: o.now, skew: o.skew, truncatedStart: r.before >= EDGE }));
+	const around = read.map((r, i) => buildHoldings(toTimeline(r.events, reads[i].key.toString('hex')), { now: o.now, skew: o.skew, truncatedStart: r.before >= EDGE, truncatedEnd: r.after >= EDGE || r.capped }));
 	const holdings = around.map((list, i) => list.filter(h => inWindow(h, reads[i].w)));
 	return { holdings, around, capped: read.some(r => r.capped) };
 }
@@ -360,6 +364,7 @@ async function rowsOf(store: Store, holdings: Holding[]): Promise<TrackRow[]> {
 			from: h.from,
 			to: h.to,
 			fromExact: h.fromExact,
+			toExact: h.toExact,
 			end: h.end,
 			mac: c?.mac ?? null,
 			clientId: c?.client_id ?? null,
@@ -580,6 +585,7 @@ export async function trackUser(store: Store, term: string, w: TimeWindow, o: Tr
 			from: s.from,
 			to: s.to,
 			fromExact: true,
+			toExact: true,
 			end: s.loggedOff ? 'logoff' : 'seen',
 			mac: null,
 			clientId: null,

@@ -29,6 +29,8 @@ export interface Holding {
 	end: EndReason;
 	/** False when the history fetched starts with a renewal: the holding began at or before `from`. */
 	fromExact: boolean;
+	/** False when the history fetched ended while this was still held: it lasted at least until `to`. */
+	toExact: boolean;
 	/** Latest known lease end (expires) seen while held. */
 	leaseEnd: number | null;
 	/** Last host name / user reference the events carried while held. */
@@ -48,6 +50,8 @@ export interface TimelineOptions {
 	now?: number;
 	/** The first event of each address is known not to be the start of history (fetched from a window). */
 	truncatedStart?: boolean;
+	/** The last event of each address is known not to be the end of history (more events follow). */
+	truncatedEnd?: boolean;
 }
 
 export const DEFAULT_SKEW = 60;
@@ -130,6 +134,7 @@ export function holdingsOfAddress(events: TimelineEvent[], options: TimelineOpti
 					to: null,
 					end: 'held',
 					fromExact: !(options.truncatedStart && index === 0 && e.kind !== LeaseEventKind.assign),
+					toExact: true,
 					leaseEnd: e.expires,
 					hostRef: null,
 					userRef: null,
@@ -159,6 +164,7 @@ export function holdingsOfAddress(events: TimelineEvent[], options: TimelineOpti
 	});
 	if (open) {
 		const h: Holding = open;
+		h.toExact = !options.truncatedEnd;
 		if (h.leaseEnd !== null && h.leaseEnd < now) close(h.leaseEnd, 'lease-end');
 		else close(h.leaseEnd, 'held');
 	}

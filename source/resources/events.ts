@@ -36,13 +36,13 @@ export function clientText(r: TrackRow): string {
 
 function untilText(r: TrackRow): string {
 	if (r.to === null) return 'still held';
-	const t = formatTime(r.to);
+	const t = `${r.toExact === false ? '≥ ' : ''}${formatTime(r.to)}`;
 	return r.end === 'held' ? `${t} (lease end, held)` : t;
 }
 
 export const trackColumns: Column<TrackRow>[] = [
 	{ key: 'from', header: 'FROM', width: 21, value: r => iso(r.from), text: r => `${r.fromExact ? '' : '≤ '}${formatTime(r.from)}` },
-	{ key: 'to', header: 'TO', width: 19, value: r => iso(r.to), text: untilText },
+	{ key: 'to', header: 'TO', width: 21, value: r => iso(r.to), text: untilText },
 	{ key: 'end', header: 'END', width: 11, value: r => r.end },
 	{ key: 'ip', header: 'IP', width: 15, value: r => r.ip },
 	{ key: 'mac', header: 'MAC / CLIENT', width: 17, value: r => clientText(r) || null },

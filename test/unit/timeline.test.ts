@@ -61,6 +61,13 @@ test('a lease still running (or with no end) is open, and the window start may b
 	assert.ok(holdsAt(never[0], NOW - 1));
 });
 
+test('history read only up to a point leaves the last holding open-ended (to is a lower bound)', () => {
+	const hs = holdingsOfAddress([ev(100, K.assign, 1, 400), ev(250, K.renew, 1, 550)], { now: NOW, truncatedEnd: true });
+	assert.deepEqual([hs[0].to, hs[0].toExact], [550, false]);
+	const closed = holdingsOfAddress([ev(100, K.assign, 1, 400), ev(250, K.release, 1)], { now: NOW, truncatedEnd: true });
+	assert.equal(closed[0].toExact, true);
+});
+
 test('end events of a client that no longer holds the address are ignored (stale or late HA copies)', () => {
 	const hs = holdingsOfAddress([ev(100, K.assign, 1, 400, 1), ev(200, K.assign, 2, 500, 1), ev(205, K.release, 1, null, 2)], { now: NOW });
 	assert.deepEqual(hs.map(h => [h.clientRef, h.to]), [[1, 200], [2, 500]]);

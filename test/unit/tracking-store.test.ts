@@ -147,3 +147,19 @@ test('a bare word is a host when a host has that exact name, else a user with th
 	assert.equal((await track(store, { term: 'alice-lap', window: { from: null, to: null }, now: NOW })).kind, 'host');
 	await store.close();
 });
+
+test('a long holding read around a point: start and end beyond the edge reads are marked as bounds', async () => {
+	const store = await tempStore();
+	await store.insertMany('client', ['id', 'key', 'mac'], [[1, 'mac:00:15:5d:00:00:01', '00:15:5d:00:00:01']]);
+	// Renewed every 1000 s for 100 renewals: a point in the middle sees neither the assign nor the release.
+	const rows: unknown[][] = [[0, K.assign, 4, '0a000009', 1, 2000]];
+	for (let i = 1; i <= 100; i++) rows.push([i * 1000, K.renew, 4, '0a000009', 1, i * 1000 + 2000]);
+	rows.push([100_500, K.release, 4, '0a000009', 1, null]);
+	await store.insertMany('lease_event', ['ts', 'kind', 'family', { name: 'ip', blob: true }, 'client_ref', 'expires'], rows);
+	const mid = await trackAddress(store, '10.0.0.9', { from: 50_500, to: 50_500, at: 50_500 }, { now: NOW });
+	assert.deepEqual(mid.rows.map(r => [r.fromExact, r.toExact]), [[false, false]]);
+	assert.ok(mid.rows[0].from <= 50_500 && mid.rows[0].to! >= 50_500);
+	const all = await trackAddress(store, '10.0.0.9', { from: null, to: null }, { now: NOW });
+	assert.deepEqual(all.rows.map(r => [r.from, r.to, r.end, r.fromExact, r.toExact]), [[0, 100_500, 'release', true, true]]);
+	await store.close();
+});
