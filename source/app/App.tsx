@@ -1,5 +1,5 @@
 // The TUI shell: header, breadcrumbs, the current pane (or help / describe / form), the prompt line and the footer.
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import type { Store } from '../../store/database.js';
 import { serverFreshness } from '../../store/describe.js';
@@ -19,6 +19,11 @@ import { addressSections, describe } from './describe.js';
 import { paint } from './theme.js';
 import { osc52 } from './clipboard.js';
 import { FormHost, type FormRequest } from './FormHost.js';
+import type { CollectorState, CollectorStatus } from './collector-status.js';
+
+const OFF: CollectorState = { mode: 'off' };
+const offState = () => OFF;
+const noSubscribe = () => () => undefined;
 
 export interface Frame {
 	pane: PaneSpec;
@@ -40,6 +45,8 @@ export interface AppProps {
 	/** Header refresh period in ms (0 = never; tests). */
 	refreshMs?: number;
 	onQuit?(): void;
+	/** This session's background collector, shown in the header. */
+	collector?: CollectorStatus;
 	/** Called once, when the first screen of rows is on the way to the terminal (start-up benchmark). */
 	onFirstRows?(): void;
 }
@@ -51,7 +58,7 @@ function frameFor(pane: PaneSpec, scope: Scope | null = null): Frame {
 	return { pane, scope, filter: '', sort: { ...pane.defaultSort } };
 }
 
-export function App({ store, storePath, actor, demo, initialPane = 'blocks', writeRaw, refreshMs = 5000, onQuit, onFirstRows }: AppProps) {
+export function App({ store, storePath, actor, demo, initialPane = 'blocks', writeRaw, refreshMs = 5000, onQuit, onFirstRows, collector }: AppProps) {
 	const { exit } = useApp();
 	const { columns: width, rows } = useTerminalSize();
 	const [stack, setStack] = useState<Frame[]>(() => [frameFor(findPane(initialPane) ?? paneById('blocks'))]);
@@ -79,6 +86,7 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 	const tableRows = bodyHeight - 1;
 	const liveFilter = mode === 'filter' ? line : frame.filter;
 	const { pager, view } = usePager(store, frame.pane, frame.scope, liveFilter, frame.sort, tableRows);
+	const collecting = useSyncExternalStore(collector?.subscribe ?? noSubscribe, collector?.get ?? offState);
 	const firstRows = useRef(false);
 	useEffect(() => {
 		if (firstRows.current || view.loading || view.rows.length === 0) return;
@@ -391,7 +399,7 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 
 	return (
 		<Box flexDirection="column" width={width} height={rows - 1}>
-			<Header storePath={storePath} actor={actor} demo={demo} servers={servers} width={width} now={now} />
+			<Header storePath={storePath} actor={actor} demo={demo} servers={servers} width={width} now={now} collector={collecting} />
 			<Text wrap="truncate" color={paint('magenta')}>
 				{crumbs.join(' › ')}
 			</Text>

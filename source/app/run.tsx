@@ -4,6 +4,25 @@ import { render } from 'ink';
 import { Store } from '../../store/database.js';
 import { App } from './App.js';
 import { colorsEnabled, setColor } from './theme.js';
+import { CollectorStatus } from './collector-status.js';
+
+function startCollector(options: TuiOptions, status: CollectorStatus): { stop(): Promise<void> } {
+	let handle: { stop(): Promise<void> } | null = null;
+	let stopped = false;
+	void import('../workers/index.js').then(
+		({ startBackgroundCollection }) => {
+			if (stopped) return;
+			handle = startBackgroundCollection(options.dbPath, { actor: options.actor, onMessage: m => status.update(m) });
+		},
+		err => status.update({ type: 'error', message: (err as Error).message }),
+	);
+	return {
+		async stop() {
+			stopped = true;
+			await handle?.stop();
+		},
+	};
+}
 
 const ENTER = '\u001b[?1049h\u001b[H\u001b[2J';
 const LEAVE = '\u001b[?25h\u001b[?1049l';
@@ -41,11 +60,25 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	// 'exit' runs last on every path out, including process.exit from elsewhere.
 	process.on('exit', leave);
 
+	const collector = new CollectorStatus();
+	const collection: { handle: { stop(): Promise<void> } | null } = { handle: null };
 	// IPAM_TUI_FIRST_FRAME=exit: leave once the first screen of rows has been written (bench/tui.ts).
 	let rowsReady = false;
 	const benchExit = options.env.IPAM_TUI_FIRST_FRAME === 'exit';
 	const instance = render(
-		<App store={store} storePath={options.dbPath} actor={options.actor} demo={demo} initialPane={options.pane} onFirstRows={() => void (rowsReady = true)} />,
+		<App
+			store={store}
+			storePath={options.dbPath}
+			actor={options.actor}
+			demo={demo}
+			initialPane={options.pane}
+			collector={collector}
+			onFirstRows={() => {
+				rowsReady = true;
+				// The collector starts after the first screen, so it never delays it.
+				if (!collection.handle && !benchExit && options.env.IPAM_TUI_COLLECT !== '0') collection.handle = startCollector(options, collector);
+			}}
+		/>,
 		{
 			exitOnCtrlC: false,
 			patchConsole: true,
@@ -87,6 +120,8 @@ export async function runTui(options: TuiOptions): Promise<number> {
 
 	await instance.waitUntilExit();
 	leave();
+	// The collector's thread is unref'd and simply ends with the process: quitting must feel instant, and a
+	// collection cut short mid-transaction is rolled back by SQLite (nothing half-written).
 	await store.close().catch(() => undefined);
 	return 0;
 }

@@ -5,6 +5,7 @@ import { sanitize } from '../domain/sanitize.js';
 import { paint } from '../app/theme.js';
 import { age } from '../panes/format.js';
 import { isStale } from '../panes/servers.js';
+import type { CollectorState } from '../app/collector-status.js';
 
 export interface ServerFreshness {
 	id: number;
@@ -14,7 +15,16 @@ export interface ServerFreshness {
 	interval_s: number | null;
 }
 
-export function Header({ storePath, actor, demo, servers, width, now }: { storePath: string; actor: string; demo: boolean; servers: ServerFreshness[]; width: number; now: number }) {
+function collectorText(c: CollectorState | undefined): { text: string; color?: string } | null {
+	if (!c || c.mode === 'off') return null;
+	if (c.error) return { text: `collector: ${c.error}`, color: 'red' };
+	if (c.mode === 'idle') return { text: 'collector: another session' };
+	const pass = c.lastPass ? ` (last pass ${c.lastPass.ok} ok${c.lastPass.failed ? `, ${c.lastPass.failed} failed` : ''})` : '';
+	return { text: `collecting${pass}`, color: c.lastPass?.failed ? 'yellow' : 'green' };
+}
+
+export function Header({ storePath, actor, demo, servers, width, now, collector }: { storePath: string; actor: string; demo: boolean; servers: ServerFreshness[]; width: number; now: number; collector?: CollectorState }) {
+	const c = collectorText(collector);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text wrap="truncate">
@@ -24,6 +34,7 @@ export function Header({ storePath, actor, demo, servers, width, now }: { storeP
 				<Text bold>{sanitize(storePath)}</Text>
 				<Text> user </Text>
 				<Text bold>{sanitize(actor)}</Text>
+				{c ? <Text color={paint(c.color)}>  {sanitize(c.text)}</Text> : null}
 			</Text>
 			<Text wrap="truncate">
 				{servers.length === 0 ? <Text dimColor>no servers yet (ipam server add …)</Text> : <Text dimColor>collected </Text>}
