@@ -97,7 +97,8 @@ const FRAME_END = '\u001b[?2026l';
 
 async function session(db: string, pane: string): Promise<Session> {
 	const cli = path.join(root, 'dist', 'cli.js');
-	const p = spawn('script', ['-qfec', `stty cols 120 rows 30; exec node ${cli} --db ${db}`, '/dev/null'], { cwd: root });
+	// No background collector: the seeded servers have no endpoints, and its writes would be noise here.
+	const p = spawn('script', ['-qfec', `stty cols 120 rows 30; exec node ${cli} --db ${db}`, '/dev/null'], { cwd: root, env: { ...process.env, IPAM_TUI_COLLECT: '0' } });
 	let pending = '';
 	let waiter: ((frame: string) => void) | null = null;
 	p.stdout.on('data', (d: Buffer) => {
