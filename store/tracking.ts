@@ -13,7 +13,7 @@
 import type { Store } from './database.js';
 import { parseAddress, addressKeyHex, formatKey, tryParseAddress, type Family } from '../source/domain/ip.js';
 import { parseClientTerm, tryParseMac } from '../source/domain/mac.js';
-import { buildHoldings, holdsAt, overlaps, type EndReason, type Holding, type TimelineEvent } from '../source/domain/timeline.js';
+import { buildHoldings, DEFAULT_SKEW, holdsAt, overlaps, type EndReason, type Holding, type TimelineEvent } from '../source/domain/timeline.js';
 import { isLogoff, shortHostName } from '../source/domain/logon.js';
 import { formatTime, type TimeWindow } from '../source/domain/time.js';
 
@@ -436,39 +436,48 @@ async function clientRefs(store: Store, term: string): Promise<{ ids: number[]; 
 /** How far before a window a client's lease may have started and still be running (renewals come at half-life). */
 const CLIENT_LOOKBACK = 10 * 86400;
 
-/** An address a client touched, and the span of the client's own events on it. */
-interface ClientAddress {
-	key: Buffer;
-	first: number;
-	last: number;
-}
-
 /**
- * Addresses a set of clients touched in the window (and in the lookback before it, where a lease still running at
- * the window's start was granted or renewed), most recent first, capped — one grouped index range read.
+ * Holdings of a set of clients from their own events (the client index), not from every event of every address
+ * they used: a laptop's three years cost its own few hundred events. The one thing a client's events cannot say —
+ * that another client took the address before its lease ran out (a lost release) — is asked per open-ended
+ * holding with one covering-index probe.
  */
-async function addressesOfClients(store: Store, ids: number[], w: TimeWindow, cap: number): Promise<{ addresses: ClientAddress[]; capped: boolean }> {
-	const [from, to] = bounds(w);
-	const rows = await store.all<{ ip: Buffer; first: number; last: number }>(
-		`SELECT ip, min(ts) AS first, max(ts) AS last FROM lease_event
-		 WHERE client_ref IN (SELECT value FROM json_each(?)) AND ts BETWEEN ? AND ?
-		 GROUP BY ip ORDER BY last DESC LIMIT ?`,
-		[JSON.stringify(ids), from - CLIENT_LOOKBACK, to, cap + 1],
-	);
-	const addresses = rows.map(r => ({ key: Buffer.from(r.ip), first: r.first, last: r.last }));
-	return { addresses: addresses.slice(0, cap), capped: addresses.length > cap };
-}
-
 async function holdingsOfClients(store: Store, ids: number[], w: TimeWindow, o: TrackOptions): Promise<{ holdings: Holding[]; capped: boolean }> {
-	const { addresses, capped } = await addressesOfClients(store, ids, w, o.maxAddresses ?? 100);
-	const wanted = new Set(ids);
 	const [from, to] = bounds(w);
-	const clamp = (t: number) => Math.min(Math.max(t, from), to);
-	// Only the stretch of each address's history where these clients appear (plus the edges) is read.
-	const reads = addresses.map(a => ({ key: a.key, w: w.at !== undefined ? w : { from: clamp(a.first), to: clamp(a.last) } }));
-	const r = await addressHoldings(store, reads, o);
-	const holdings = r.holdings.flat().filter(h => h.clientRef !== null && wanted.has(h.clientRef) && inWindow(h, w));
-	return { holdings, capped: capped || r.capped };
+	const cap = o.maxEvents ?? 20_000;
+	const list = JSON.stringify(ids);
+	const rows = await store.all<EventRow & { ip: Buffer; part: number }>(
+		`SELECT * FROM (SELECT 1 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1)) AND ts BETWEEN ?2 AND ?3 ORDER BY ts LIMIT ?4)
+		 UNION ALL SELECT * FROM (SELECT 2 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1)) AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`,
+		[list, from - CLIENT_LOOKBACK, to, cap + 1],
+	);
+	const capped = rows.filter(r => r.part === 1).length > cap;
+	const truncatedEnd = rows.filter(r => r.part === 2).length >= EDGE || capped;
+	const byAddress = new Map<string, TimelineEvent[]>();
+	for (const r of rows) {
+		const hex = Buffer.from(r.ip).toString('hex');
+		let events = byAddress.get(hex);
+		if (!events) byAddress.set(hex, (events = []));
+		events.push(...toTimeline([r], hex));
+	}
+	const holdings: Holding[] = [];
+	for (const events of byAddress.values()) {
+		holdings.push(...buildHoldings(events, { now: o.now, skew: o.skew, truncatedStart: from - CLIENT_LOOKBACK > 0, truncatedEnd }));
+	}
+	// Open-ended holdings (no release/expiry of their own): did another client take the address first?
+	const open = holdings.filter(h => h.end === 'held' || h.end === 'lease-end');
+	const probes = open.map((h, i) => ({
+		sql: `SELECT * FROM (SELECT ${i} AS item, ts FROM lease_event WHERE ip = ? AND ts > ? AND ts <= ? AND kind IN (1, 2) AND coalesce(client_ref, 0) <> ? ORDER BY ts LIMIT 1)`,
+		// Past the skew allowance: a late HA copy of the previous holder's last renewal is not a new holder.
+		params: [Buffer.from(h.ip, 'hex'), h.from + (o.skew ?? DEFAULT_SKEW), h.to ?? FAR_FUTURE, h.clientRef ?? 0],
+	}));
+	for (const hit of await compound<{ item: number; ts: number }>(store, probes)) {
+		const h = open[hit.item];
+		h.to = h.leaseEnd !== null && h.leaseEnd < hit.ts ? h.leaseEnd : hit.ts;
+		h.end = 'next-holder';
+		h.toExact = true;
+	}
+	return { holdings: holdings.filter(h => inWindow(h, w)), capped };
 }
 
 export async function trackClient(store: Store, term: string, w: TimeWindow, o: TrackOptions = {}): Promise<TrackResult> {

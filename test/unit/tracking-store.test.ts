@@ -49,6 +49,25 @@ test('the store answers "who held X at T" like a naive replay of the truth, read
 	await store.close();
 });
 
+test('by MAC over all time: the client\'s holdings match the truth, lost releases cut by the next holder', async () => {
+	const history = generateHistory({ seed: 4242, v4: 25, v6: 10, clients: 8 });
+	const store = await tempStore();
+	await seedHistory(store, history);
+	for (const client of history.clients) {
+		const result = await trackClient(store, clientMac(client), { from: null, to: null }, { now: NOW });
+		const truth = history.truth.filter(h => h.client === client).sort((a, b) => a.from - b.from || a.ip.localeCompare(b.ip));
+		const got = result.rows.map(r => ({ ip: r.ip, from: r.from, to: r.to }));
+		assert.equal(got.length, truth.length, `client ${client}: ${JSON.stringify(got)} vs ${JSON.stringify(truth)}`);
+		truth.forEach((t, i) => {
+			const g = got.find(x => x.ip === formatKey(t.ip) && Math.abs(x.from - t.from) <= history.fuzz);
+			assert.ok(g, `client ${client}: no holding of ${formatKey(t.ip)} from ${t.from}`);
+			if (t.to === null) assert.equal(g.to, null);
+			else assert.ok(g.to !== null && Math.abs(g.to - t.to) <= history.fuzz, `client ${client} ${formatKey(t.ip)}: to ${g.to} vs ${t.to} (${i})`);
+		});
+	}
+	await store.close();
+});
+
 test('by MAC: every address the client held in a window, from the client index', async () => {
 	const history = generateHistory({ seed: 91, v4: 20, v6: 10, clients: 6 });
 	const store = await tempStore();
