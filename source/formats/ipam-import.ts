@@ -89,7 +89,7 @@ export async function openImportFile(file: string, options: ReadOptions): Promis
 		const stream: ImportStream = {
 			header: r,
 			headerLine: first.line,
-			async *batches(size = 50_000) {
+			async *batches(size = 10_000) {
 				let batch: ImportBatch = { rows: [], issues: [], notes: [], records: 0 };
 				const take = (records: CsvRecord[]) => {
 					for (const record of records) {

@@ -143,8 +143,12 @@ export class Planner {
 
 	private async resolveSpaces(rows: ImportRow[], plan: BatchPlan): Promise<void> {
 		const wanted = new Map<string, string>();
+		let previous: string | undefined;
 		for (const r of rows) {
 			const name = r.space ?? this.options.defaultSpace;
+			// Rows of a file mostly share one space: look each run up once.
+			if (name === previous) continue;
+			previous = name;
 			const lower = name.toLowerCase();
 			if (!this.spaces.has(lower) && !wanted.has(lower)) wanted.set(lower, name);
 		}
