@@ -20,8 +20,9 @@ interface EventSource {
 	filter(term: FilterTerm, dense?: boolean): Condition[] | null;
 }
 
-const hostOrUser = (hostRef: string, userRef: string, text: string): Condition => ({
-	sql: `${hostRef} IN (SELECT id FROM host WHERE instr(name_lc, ?) > 0) OR ${userRef} IN (SELECT id FROM user_account WHERE instr(lower(name), ?) > 0)`,
+/** Host or user names containing the text; `dense` (many names match) walks the time index instead of the name indexes. */
+const hostOrUser = (hostRef: string, userRef: string, text: string, dense = false): Condition => ({
+	sql: `${dense ? '+' : ''}${hostRef} IN (SELECT id FROM host WHERE instr(name_lc, ?) > 0) OR ${dense ? '+' : ''}${userRef} IN (SELECT id FROM user_account WHERE instr(lower(name), ?) > 0)`,
 	params: [text.toLowerCase(), text.toLowerCase()],
 });
 
@@ -41,7 +42,7 @@ const SOURCES: EventSource[] = [
 			}
 			if (term.kind === 'mac') return [{ sql: 'e.client_ref IN (SELECT id FROM client WHERE mac = ?)', params: [term.mac] }];
 			if (term.kind === 'mac-prefix') return [{ sql: 'e.client_ref IN (SELECT id FROM client WHERE mac >= ? AND mac < ?)', params: [term.prefix, term.prefix + ';'] }];
-			return [hostOrUser('e.host_ref', 'e.user_ref', term.text)];
+			return [hostOrUser('e.host_ref', 'e.user_ref', term.text, dense)];
 		},
 	},
 	{
@@ -103,20 +104,32 @@ function compare(a: Row, b: Row): number {
 	return 0;
 }
 
-/** Above this many events in an address span, reading newest-first by time beats reading by address and sorting. */
-const DENSE = 4000;
+/**
+ * Above `events` lease events in an address span (or `hosts` host names matching a text), reading newest-first by
+ * time beats reading by address or name and sorting. Exported so tests can force either plan.
+ */
+export const eventPlan = { events: 4000, hosts: 100 };
 const density = new Map<string, Promise<boolean>>();
 
-/** Whether an address span holds many lease events (one capped index count, remembered per span). */
+/** Forgets remembered densities (after the plan thresholds change, in tests). */
+export function forgetDensities(): void {
+	density.clear();
+}
+
+/**
+ * Whether a term matches many lease events — an address span holding many, or a text many host names contain —
+ * so reading newest-first along the time index finds a page soon. One capped count, remembered per term.
+ */
 function isDense(store: Store, term: FilterTerm): Promise<boolean> {
-	if (term.kind !== 'span') return Promise.resolve(false);
-	const [s, e] = keys(term.span);
-	const id = `${term.span.family}:${s.toString('hex')}:${e.toString('hex')}`;
+	if (term.kind !== 'span' && term.kind !== 'text') return Promise.resolve(false);
+	const id = term.kind === 'span' ? `${term.span.family}:${term.span.start}:${term.span.end}` : `text:${term.text.toLowerCase()}`;
 	let known = density.get(id);
 	if (!known) {
-		known = store
-			.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM lease_event WHERE ip BETWEEN ? AND ? LIMIT ?)', [s, e, DENSE])
-			.then(r => (r?.n ?? 0) >= DENSE);
+		const [sql, params, cap] =
+			term.kind === 'span'
+				? ['SELECT count(*) AS n FROM (SELECT 1 FROM lease_event WHERE ip BETWEEN ? AND ? LIMIT ?)', [...keys(term.span), eventPlan.events], eventPlan.events]
+				: ['SELECT count(*) AS n FROM (SELECT 1 FROM host WHERE instr(name_lc, ?) > 0 LIMIT ?)', [term.text.toLowerCase(), eventPlan.hosts], eventPlan.hosts];
+		known = store.get<{ n: number }>(sql, params as Param[]).then(r => (r?.n ?? 0) >= cap);
 		if (density.size > 256) density.clear();
 		density.set(id, known);
 	}

@@ -113,3 +113,25 @@ test('readPage returns rows with their sort key and nothing else added', async (
 	assert.ok(Array.isArray(rows[0]._k));
 	assert.equal(Object.keys(rows[0]).some(k => k.startsWith('_k') && k !== '_k'), false);
 });
+
+test('the events filter gives the same rows whichever index it walks (dense or sparse plan)', async () => {
+	const { eventPlan, forgetDensities } = await import('../../../source/panes/events.js');
+	const saved = { ...eventPlan };
+	const read = async (text: string, plan: { events: number; hosts: number }) => {
+		Object.assign(eventPlan, plan);
+		forgetDensities();
+		const rows = await makeFetch(store, paneById('events'), null, parseFilterTerm(text), { column: 'time', descending: true })('after', undefined, 500);
+		return rows.map(r => `${r.src}:${r.id}`);
+	};
+	try {
+		for (const text of ['10.1.3.', '10.1.3.120', 'pc-0001']) {
+			const sparse = await read(text, { events: 1e9, hosts: 1e9 });
+			const dense = await read(text, { events: 1, hosts: 1 });
+			assert.ok(sparse.length > 0, text);
+			assert.deepEqual(dense, sparse, text);
+		}
+	} finally {
+		Object.assign(eventPlan, saved);
+		forgetDensities();
+	}
+});
