@@ -5,6 +5,7 @@
 // Scale: IPAM_BENCH_TUI_EVENTS (default 10,000,000 lease events). Files go to IPAM_BENCH_DIR (default
 // $TMPDIR/ipam-bench-tui); a store of the same scale is reused unless IPAM_BENCH_REBUILD=1.
 // Scrolling time for the memory figure: IPAM_BENCH_TUI_SCROLL_S (default 60; 300 for the 5-minute figure).
+// IPAM_BENCH_TUI_PARTS=start,latency,memory picks parts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -210,9 +211,10 @@ export async function run(): Promise<void> {
 	const db = path.join(dir, `tui-${EVENTS}.db`);
 	await buildStore(db);
 	console.log(`machine: ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
-	if (!process.env.IPAM_BENCH_TUI_SKIP_START) await coldStart(db);
-	await latency(db);
-	await memory(db);
+	const parts = (process.env.IPAM_BENCH_TUI_PARTS ?? 'start,latency,memory').split(',');
+	if (parts.includes('start')) await coldStart(db);
+	if (parts.includes('latency')) await latency(db);
+	if (parts.includes('memory')) await memory(db);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

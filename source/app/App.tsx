@@ -13,8 +13,9 @@ import { HelpView, type HelpEntry } from '../components/HelpView.js';
 import { DescribeView, describeLines, type DescribeSection } from '../components/DescribeView.js';
 import { ErrorBoundary } from '../components/ErrorBoundary.js';
 import { sanitize } from '../domain/sanitize.js';
-import { actionFor, bindingsFor, keyName, splitChunk, type Action } from './keymap.js';
-import { complete, runCommandLine, suggestions } from './command-line.js';
+import { actionFor, bindingsFor, footerText, keyName, splitChunk, type Action, type Mode } from './keymap.js';
+import { complete, runCommandLine } from './command-line.js';
+import { PromptLine } from '../components/PromptLine.js';
 import { addressSections, describe } from './describe.js';
 import { paint } from './theme.js';
 import { osc52 } from './clipboard.js';
@@ -32,7 +33,6 @@ export interface Frame {
 	sort: SortState;
 }
 
-type Mode = 'normal' | 'command' | 'filter' | 'help' | 'describe' | 'form';
 
 export interface AppProps {
 	store: Store;
@@ -354,49 +354,6 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 			/>
 		);
 
-	const prompt =
-		mode === 'command' ? (
-			<Text wrap="truncate">
-				<Text color={paint('yellow')}>:</Text>
-				{sanitize(line)}
-				<Text inverse> </Text>
-				<Text dimColor> {suggestions(line).slice(0, 8).join(' ')}</Text>
-			</Text>
-		) : mode === 'filter' ? (
-			<Text wrap="truncate">
-				<Text color={paint('yellow')}>/</Text>
-				{sanitize(line)}
-				<Text inverse> </Text>
-			</Text>
-		) : status ? (
-			<Text wrap="truncate" color={paint(status.error ? 'red' : 'green')}>
-				{sanitize(status.text)}
-			</Text>
-		) : view.error ? (
-			<Text wrap="truncate" color={paint('red')}>
-				{sanitize(view.error)}
-			</Text>
-		) : (
-			<Text wrap="truncate" dimColor>
-				{view.loading ? 'loading…' : `${view.atStart ? 'top' : '…'} ${view.atEnd ? 'end' : '…'}`}
-			</Text>
-		);
-
-	const footer =
-		mode === 'command'
-			? 'Tab complete · Enter run · Esc cancel · :blocks :leases 10.1.0.0/16 :ip ADDR :mac MAC :track ADDR@yesterday 14:23'
-			: mode === 'filter'
-				? 'type text, an address prefix (10.1.), a CIDR or a MAC · Enter keep · Esc clear'
-				: mode === 'help' || mode === 'describe'
-					? 'Esc close'
-					: mode === 'form'
-						? 'Tab/↓ next field · Enter submit · Esc cancel'
-						: bindingsFor(frame.pane)
-								.filter(b => b.footer)
-								.map(b => `${b.keys[0]} ${b.label.split(' (')[0]}`)
-								.concat((frame.pane.keys ?? []).map(k => `${k.key} ${k.label}`))
-								.join(' · ');
-
 	return (
 		<Box flexDirection="column" width={width} height={rows - 1}>
 			<Header storePath={storePath} actor={actor} demo={demo} servers={servers} width={width} now={now} collector={collecting} />
@@ -408,9 +365,9 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 					{body}
 				</ErrorBoundary>
 			</Box>
-			{prompt}
+			<PromptLine mode={mode} line={line} status={status} view={view} />
 			<Text wrap="truncate" dimColor>
-				{footer}
+				{footerText(mode, frame.pane)}
 			</Text>
 		</Box>
 	);

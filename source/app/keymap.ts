@@ -7,6 +7,9 @@ export type Action =
 	| 'sortNext' | 'sortReverse' | 'copy' | 'track' | 'refresh'
 	| 'create' | 'edit' | 'delete' | 'allocateAddress' | 'allocateSubnet';
 
+/** What the shell is doing: which keys mean what, and what the footer says. */
+export type Mode = 'normal' | 'command' | 'filter' | 'help' | 'describe' | 'form';
+
 export interface Binding {
 	keys: string[];
 	action: Action;
@@ -91,4 +94,25 @@ export function splitChunk(input: string, key: Key): [string, Key][] {
 		if (ch < ' ') return [String.fromCharCode(ch.charCodeAt(0) + 96), { ...NO_KEY, ctrl: true }];
 		return [ch, { ...NO_KEY, shift: ch !== ch.toLowerCase() }];
 	});
+}
+
+/** The keys that matter now, for the footer. */
+export function footerText(mode: Mode, pane: { id: string; form?: string; keys?: { key: string; label: string }[] }): string {
+	switch (mode) {
+		case 'command':
+			return 'Tab complete · Enter run · Esc cancel · :blocks :leases 10.1.0.0/16 :ip ADDR :mac MAC :track ADDR@yesterday 14:23';
+		case 'filter':
+			return 'type text, an address prefix (10.1.), a CIDR or a MAC · Enter keep · Esc clear';
+		case 'help':
+		case 'describe':
+			return 'Esc close';
+		case 'form':
+			return 'Tab/↓ next field · Enter submit · Esc cancel';
+		case 'normal':
+			return bindingsFor(pane)
+				.filter(b => b.footer)
+				.map(b => `${b.keys[0]} ${b.label.split(' (')[0]}`)
+				.concat((pane.keys ?? []).map(k => `${k.key} ${k.label}`))
+				.join(' · ');
+	}
 }
