@@ -78,6 +78,8 @@ async function loadSet(tx: Store, leases: LeaseRecord[], now: number, rejected: 
 				l.cltt ?? null,
 			]);
 		});
+		// Address order: the temp table's key, so each chunk fills its B-tree left to right (stable: the last of equals wins).
+		rows.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : (a[0] as string) > (b[0] as string) ? 1 : 0));
 		const json = JSON.stringify(rows);
 		// As for log events: SQLite loads this chunk while the next one is prepared.
 		if (inflight) await inflight;
