@@ -36,6 +36,11 @@ export function parseAnswer(text: string, command: string, where: string): KeaAn
 		const snippet = text.length > 80 ? `${text.slice(0, 80)}…` : text;
 		throw new KeaError(`malformed answer to ${command} from ${where}: ${(e as Error).message} (got ${JSON.stringify(snippet)})`);
 	}
+	return answerOf(value, command, where);
+}
+
+/** The answer object in an already parsed reply. */
+export function answerOf(value: unknown, command: string, where: string): KeaAnswer {
 	// The Control Agent answers with one element per service; a direct socket answers with the object.
 	const answer = Array.isArray(value) ? value[0] : value;
 	if (answer === null || typeof answer !== 'object' || typeof (answer as KeaAnswer).result !== 'number') {

@@ -3,7 +3,7 @@ import { createConnection } from 'node:net';
 import type { Family } from '../../domain/ip.js';
 import { abortReason, deadline } from '../deadline.js';
 import type { KeaAnswer } from './answer.js';
-import { checkAnswer, commandBody, KeaError, parseAnswer } from './answer.js';
+import { answerOf, checkAnswer, commandBody, KeaError, parseAnswer } from './answer.js';
 import type { KeaChannel } from './channel.js';
 
 export class UnixChannel implements KeaChannel {
@@ -18,12 +18,16 @@ export class UnixChannel implements KeaChannel {
 	}
 
 	async command(command: string, args?: Record<string, unknown>, signal?: AbortSignal): Promise<KeaAnswer> {
-		const text = await this.exchange(commandBody(command, args), command, signal ?? new AbortController().signal);
-		return checkAnswer(parseAnswer(text, command, this.where), command, this.where);
+		const reply = await this.exchange(commandBody(command, args), command, signal ?? new AbortController().signal);
+		const answer = typeof reply === 'string' ? parseAnswer(reply, command, this.where) : answerOf(reply.value, command, this.where);
+		return checkAnswer(answer, command, this.where);
 	}
 
-	/** Writes the command and reads until the server closes; chunks are joined before decoding so split UTF-8 survives. */
-	private exchange(body: string, command: string, outer: AbortSignal): Promise<string> {
+	/**
+	 * Writes the command and reads until the server closes, or until the data read so far is complete JSON (then
+	 * the parsed value comes back, so it is not parsed twice). Chunks are joined before decoding: split UTF-8 survives.
+	 */
+	private exchange(body: string, command: string, outer: AbortSignal): Promise<string | { value: unknown }> {
 		const signal = deadline(outer, this.timeoutMs);
 		return new Promise((resolve, reject) => {
 			if (signal.aborted) return reject(new KeaError(abortReason(signal, `${command} on ${this.where}`, this.timeoutMs)));
@@ -37,23 +41,23 @@ export class UnixChannel implements KeaChannel {
 			const done = () => signal.removeEventListener('abort', onAbort);
 			socket.on('connect', () => socket.write(body));
 			let settled = false;
-			const finish = (text: string) => {
+			const finish = (reply: string | { value: unknown }) => {
 				settled = true;
 				done();
 				socket.destroy();
-				resolve(text);
+				resolve(reply);
 			};
 			socket.on('data', chunk => {
 				chunks.push(chunk);
 				// Kea 2.2 closes after answering; a server that keeps the connection open is done once the JSON is complete.
 				if (lastNonSpace(chunk) !== 0x7d) return;
-				const text = Buffer.concat(chunks).toString('utf8');
+				let value: unknown;
 				try {
-					JSON.parse(text);
+					value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
 				} catch {
 					return;
 				}
-				finish(text);
+				finish({ value });
 			});
 			socket.on('end', () => {
 				if (settled) return;
