@@ -143,7 +143,7 @@ export async function run(): Promise<void> {
 	const py = execFileSync('python3', ['-c', PYTHON, file], { maxBuffer: 64 * 1024 * 1024 }).toString();
 	const r = JSON.parse(py) as { free24: number; free56: number; whereis: number; found24: string; found56: string };
 	console.log(`python ipaddress: free /24 (${r.found24}) ${ms(r.free24)}, free /56 (${r.found56}) ${ms(r.free56)}, containment per address ${ms(r.whereis)}`);
-	const ratio = (python: number, ours: number) => `${(python / ours).toPrecision(2)}x`;
+	const ratio = (python: number, ours: number) => { const r = python / ours; return `${r >= 10 ? r.toFixed(0) : r.toPrecision(2)}x`; };
 	console.log(
 		`ratio python/ipam (mean; above 1 = ipam faster): free /24 ${ratio(r.free24, f24.mean)}, free /56 ${ratio(r.free56, f56.mean)}, ` +
 			`containment ${ratio(r.whereis, w.mean)} (Python bisects an in-memory list of subnets; whereis also reads blocks, range, records, leases and reservations from the store)`,
