@@ -163,3 +163,44 @@ test('q quits', async () => {
 	assert.equal(quit, true);
 	await app.unmount();
 });
+
+test('describe shows custom fields and tags of a block, sanitized', async () => {
+	await store.run("INSERT INTO custom_field_value (object_kind, object_id, field_id, value) VALUES ('block', 2, (SELECT id FROM custom_field WHERE name = 'Site'), ?)", ['HQ\u001b]0;owned\u0007 campus']);
+	await store.run("INSERT INTO tag (name) VALUES ('core')");
+	await store.run("INSERT INTO object_tag (object_kind, object_id, tag_id) VALUES ('block', 2, (SELECT id FROM tag WHERE name = 'core'))");
+	const app = await mount(props());
+	await app.waitFor(s => s.includes('HQ'), 'blocks');
+	await app.press(KEY.down, 'd');
+	await app.waitFor(s => /Describe 10\.1\.0\.0\/16 \(\d+ lines/.test(s), 'describe');
+	await app.press(KEY.pageDown);
+	const f = await app.waitFor(s => s.includes('Custom fields') || s.includes('Site'), 'custom fields');
+	assert.match(f, /Site\s+HQ campus/);
+	assert.match(f, /core/);
+	assert.ok(!f.includes('owned') && !f.includes('\u001b]'), 'no OSC from a custom field value');
+	await app.unmount();
+});
+
+test(':ip shows where an address sits, its records, leases and history', async () => {
+	const app = await mount(props());
+	await app.waitFor(s => s.includes('HQ'), 'blocks');
+	await app.press(':');
+	await app.type('ip 10.1.0.101');
+	await app.press(KEY.enter);
+	const f = await app.waitFor(s => s.includes('Where 10.1.0.101 sits'), 'whereis');
+	assert.match(f, /subnet\s+10\.1\.0\.0\/24\s+hq-vlan100/);
+	assert.match(f, /range\s+10\.1\.0\.100-10\.1\.0\.250/);
+	assert.match(f, /Current leases/);
+	await app.unmount();
+});
+
+test(':mac opens the events of that client in any notation', async () => {
+	const app = await mount(props());
+	await app.waitFor(s => s.includes('HQ'), 'blocks');
+	await app.press(':');
+	await app.type('mac 0200.0000.0005');
+	await app.press(KEY.enter);
+	const f = await app.waitFor(s => s.includes('Events mac 02:00:00:00:00:05') && /lease\s+\w+\s+10\.1\./.test(s), 'events of the MAC');
+	const macs = f.split('\n').filter(l => /^\d{4}-\d\d-\d\d /.test(l)).map(l => /02:00:00:00:00:\w\w/.exec(l)?.[0]);
+	assert.ok(macs.length > 0 && macs.every(m => m === '02:00:00:00:00:05'), macs.join(','));
+	await app.unmount();
+});
