@@ -6,6 +6,10 @@ import type { Action } from './keymap.js';
 import { formatPrefix, formatValue, parseAddress, parsePrefix, parseSpan, spanToPrefixes, type Prefix } from '../domain/ip.js';
 import { rowSpan } from '../panes/conditions.js';
 import { ipText, prefixText, spanText } from '../panes/format.js';
+import { sanitize } from '../domain/sanitize.js';
+
+/** A stored value as an editable field: text inputs draw raw text, so control characters never reach them. */
+const shown = (v: unknown) => sanitize(v ?? '');
 
 export type Plan =
 	| { kind: 'form'; title: string; fields: FormField[]; submitLabel?: string; submit(values: Record<string, string>): Promise<FormError | string> }
@@ -149,8 +153,8 @@ function addressForm(db: Store, title: string, spaceId: number, ip: string): Pla
 function editPlan(db: Store, kind: Kind, row: Row): Plan {
 	const id = Number(row.id);
 	const common = [
-		{ key: 'name', label: 'Name', value: String(row.name ?? '') },
-		{ key: 'description', label: 'Description', value: String(row.description ?? '') },
+		{ key: 'name', label: 'Name', value: shown(row.name) },
+		{ key: 'description', label: 'Description', value: shown(row.description) },
 	];
 	switch (kind) {
 		case 'block':
@@ -198,11 +202,11 @@ function editPlan(db: Store, kind: Kind, row: Row): Plan {
 				title: `Edit ${describeRow(kind, row)}`,
 				fields: [
 					{ key: 'ip', label: 'Address', value: ipText(row.ip), readOnly: true },
-					{ key: 'hostname', label: 'Host name', value: String(row.hostname ?? '') },
-					{ key: 'mac', label: 'MAC', value: String(row.mac ?? '') },
+					{ key: 'hostname', label: 'Host name', value: shown(row.hostname) },
+					{ key: 'mac', label: 'MAC', value: shown(row.mac) },
 					{ key: 'status', label: 'Status', value: String(row.status ?? 'in-use'), options: STATUSES },
 					{ key: 'assignment', label: 'Assignment', value: String(row.assignment_type ?? 'static'), options: ADDRESS_ASSIGNMENTS },
-					{ key: 'description', label: 'Description', value: String(row.description ?? '') },
+					{ key: 'description', label: 'Description', value: shown(row.description) },
 				],
 				async submit(v) {
 					const { editAddress } = await import('../../store/addresses.js');
