@@ -161,4 +161,32 @@ describe('Windows DHCP collection (recorded output through node-powershell)', ()
 		assert.equal(psQuote("O'Brien's scope", 'name'), "'O''Brien''s scope'");
 		assert.throws(() => psQuote('two\nlines', 'name'), /cannot be passed to PowerShell safely/);
 	});
+
+	it('reads audit logs from a local (mounted) directory with transport file, incrementally', async () => {
+		const dir = fs.mkdtempSync(path.join(work, 'mounted-'));
+		fs.cpSync(path.join(fixtures, 'logs'), dir, { recursive: true });
+		const ctx = (cursors: Record<string, unknown>) => collectContext({ kind: 'windows', transport: 'file', name: 'dhcp-share', endpoint: { auditLogDir: dir, utcOffsetMinutes: 60 } }, { parts: ['health', 'events'], cursors });
+		const first = await windowsCollector.collect(ctx({}));
+		assert.deepEqual(first.events!.map(e => e.kind), ['assign', 'renew', 'release', 'assign']);
+		const second = await windowsCollector.collect(ctx(first.cursors!));
+		assert.deepEqual(second.events, []);
+		await assert.rejects(windowsCollector.collect(collectContext({ kind: 'windows', transport: 'file', endpoint: { auditLogDir: path.join(work, 'nope') } }, { parts: ['events'] })), /no such directory/);
+	});
+
+	it('reads the real audit-log samples in ../shared/samples', async t => {
+		const samples = path.resolve(repoRoot, '../shared/samples/windows-dhcp-log');
+		if (!fs.existsSync(samples)) return t.skip(`../shared absent: ${samples}`);
+		const dir = fs.mkdtempSync(path.join(work, 'samples-'));
+		fs.copyFileSync(path.join(samples, 'kinesis-agent-windows_DhcpSrvLog_with-header_utf8-bom.log'), path.join(dir, 'DhcpSrvLog-Mon.log'));
+		fs.copyFileSync(path.join(samples, 'elastic_DhcpSrvLog_event-lines_no-header.log'), path.join(dir, 'DhcpSrvLog-Tue.log'));
+		fs.copyFileSync(path.join(samples, 'elastic_DhcpV6SrvLog_event-lines_no-header.log'), path.join(dir, 'DhcpV6SrvLog-Tue.log'));
+		const batch = await windowsCollector.collect(collectContext({ kind: 'windows', transport: 'file', endpoint: { auditLogDir: dir } }, { parts: ['events'] }));
+		assert.ok(batch.events!.length > 0);
+		assert.deepEqual(Object.keys(batch.cursors!).sort(), ['audit:DhcpSrvLog-Mon.log', 'audit:DhcpSrvLog-Tue.log', 'audit:DhcpV6SrvLog-Tue.log']);
+		// Read to the last complete line: a line without its newline may still be being written, it waits.
+		for (const [name, cursor] of Object.entries(batch.cursors!)) {
+			const bytes = fs.readFileSync(path.join(dir, name.slice('audit:'.length)));
+			assert.equal((cursor as { offset: number }).offset, bytes.lastIndexOf(10) + 1, name);
+		}
+	});
 });

@@ -18,7 +18,7 @@ import {
 import type { FormatIssue } from '../../formats/format-issue.js';
 import type { CollectContext, Collector } from '../collector.js';
 import { issuesLine } from '../source-file.js';
-import { readAuditLogs } from './audit-logs.js';
+import { localAuditSource, powershellAuditSource, readAuditLogs } from './audit-logs.js';
 import { leasesCommand, reservationsCommand, scopesCommand, statisticsCommand, versionCommand } from './commands.js';
 import type { DhcpShell } from './powershell.js';
 import { computerName, openShell, runCmdlet, WindowsDhcpError } from './powershell.js';
@@ -45,8 +45,22 @@ function clockOf(endpoint: Record<string, unknown>): ServerClock {
 	return { utcOffsetMinutes: Number.isFinite(offset) ? offset : 0 };
 }
 
+/** Transport file: only the audit logs, from a directory on this host (a copy, or the server's share mounted here). */
+async function collectLogDirectory(ctx: CollectContext): Promise<CollectionBatch> {
+	const dir = ctx.server.endpoint.auditLogDir;
+	if (typeof dir !== 'string' || dir === '') throw new WindowsDhcpError(`server ${ctx.server.name}: transport file needs endpoint.auditLogDir (the DhcpSrvLog-*.log directory)`);
+	const source = localAuditSource(dir);
+	if (!ctx.parts.includes('events')) {
+		if (ctx.parts.includes('health')) await source.list();
+		return ctx.parts.includes('health') ? { health: { ok: true } } : {};
+	}
+	const logs = await readAuditLogs(source, clockOf(ctx.server.endpoint), ctx.cursors);
+	return { events: logs.events, cursors: logs.cursors, health: { ok: true, message: logs.problems.join('; ') } };
+}
+
 export async function collectWindows(ctx: CollectContext, shell?: DhcpShell): Promise<CollectionBatch> {
 	const { server } = ctx;
+	if (server.transport === 'file') return collectLogDirectory(ctx);
 	const name = String(server.endpoint.computerName ?? server.address ?? '') || server.name;
 	const cn = computerName(name);
 	const own = shell ?? openShell(ctx.timeoutMs);
@@ -102,7 +116,7 @@ export async function collectWindows(ctx: CollectContext, shell?: DhcpShell): Pr
 		let problems: string[] = [];
 		if (ctx.parts.includes('events')) {
 			const dir = typeof server.endpoint.auditLogDir === 'string' && server.endpoint.auditLogDir !== '' ? server.endpoint.auditLogDir : `\\\\${name}\\c$\\Windows\\System32\\dhcp`;
-			const logs = await readAuditLogs(own, name, dir, clockOf(server.endpoint), ctx.cursors, ctx.timeoutMs);
+			const logs = await readAuditLogs(powershellAuditSource(own, name, dir, ctx.timeoutMs), clockOf(server.endpoint), ctx.cursors);
 			batch.events = logs.events;
 			batch.cursors = logs.cursors;
 			problems = logs.problems;
