@@ -1,13 +1,15 @@
 // The dialect-neutral rows an address-space import produces, the dialect contract, and header resolution.
-import type { Address, Prefix, Span } from '../domain/ip.js';
+import type { Address, Prefix } from '../domain/ip.js';
+import type { AddressFields } from '../../store/addresses.js';
+import type { RangeInput } from '../../store/ranges.js';
 import { headerKey } from './csv.js';
 
 export type ObjectKind = 'block' | 'subnet' | 'range' | 'address';
 export const OBJECT_KINDS: ObjectKind[] = ['block', 'subnet', 'range', 'address'];
 
-export type RangeAssignment = 'static' | 'dynamic' | 'reserved';
-export type AddressAssignment = 'static' | 'dynamic' | 'auto' | 'vip' | 'reserved';
-export type AddressStatus = 'in-use' | 'inactive' | 'reserved';
+// The store's vocabularies, so an import row is exactly what the store's writers take.
+export type { RangeAssignment } from '../../store/ranges.js';
+export type { AddressAssignment, AddressStatus } from '../../store/addresses.js';
 
 /** What every imported row carries. Optional fields are undefined when the file has no such column. */
 export interface RowBase {
@@ -37,17 +39,13 @@ export interface SubnetImport extends RowBase {
 	vlan?: number | null;
 }
 
-export interface RangeImport extends RowBase {
+/** A range row: the store's range fields (its writer's input) without the space id, which the import resolves by name. */
+export interface RangeImport extends RowBase, Pick<RangeInput, 'span' | 'name' | 'description' | 'managedBy' | 'managedByEntity' | 'assignmentType'> {
 	kind: 'range';
-	span: Span;
-	name?: string;
-	description?: string;
-	managedBy?: string;
-	managedByEntity?: string;
-	assignmentType?: RangeAssignment;
 }
 
-export interface AddressImport extends RowBase {
+/** An address row: the store's editable address fields plus the identity the import resolves. */
+export interface AddressImport extends RowBase, AddressFields {
 	kind: 'address';
 	ip: Address;
 	/** The store key of `ip` as hex (computed once: identity lookups and writes both use it). */
@@ -55,20 +53,7 @@ export interface AddressImport extends RowBase {
 	/** Part of the identity, so always set (defaults IPAM / ''). */
 	managedBy: string;
 	managedByEntity: string;
-	hostname?: string;
-	description?: string;
-	mac?: string | null;
-	clientId?: string | null;
-	duid?: string | null;
 	iaid?: number | null;
-	assignmentType?: AddressAssignment;
-	status?: AddressStatus;
-	deviceType?: string;
-	owner?: string;
-	assetTag?: string;
-	serialNumber?: string;
-	assignedAt?: number | null;
-	expiresAt?: number | null;
 }
 
 export type ImportRow = BlockImport | SubnetImport | RangeImport | AddressImport;
