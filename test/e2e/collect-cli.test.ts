@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { Store } from '../../store/database.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
+// IPAM_CLI points at another build (a private one while others rebuild dist/ in the same tree).
+const cli = process.env.IPAM_CLI ?? path.join(root, 'dist', 'cli.js');
 
 function tempDir(): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-collect-cli-'));
