@@ -102,8 +102,8 @@ describe('Windows DHCP collection (recorded output through node-powershell)', ()
 			assert.ok(!/[\r\n]/.test(c));
 			assert.match(c, /^\$ErrorActionPreference='Stop';.*try\{.*\}catch\{ConvertTo-Json -Compress -InputObject @\{ipamError=/);
 		}
-		assert.ok(commands.some(c => c.includes("Get-DhcpServerv4Lease -ComputerName 'dhcp1' -ScopeId '10.30.0.0' -AllLeases")));
-		assert.ok(commands.some(c => c.includes("Get-DhcpServerv6Lease -ComputerName 'dhcp1' -Prefix '2001:db8:30::'")));
+		assert.ok(commands.some(c => c.includes("@('10.30.0.0','10.31.0.0') | ForEach-Object { Get-DhcpServerv4Lease -ComputerName 'dhcp1' -ScopeId $_ -AllLeases }")));
+		assert.ok(commands.some(c => c.includes("@('2001:db8:30::') | ForEach-Object { Get-DhcpServerv6Lease -ComputerName 'dhcp1' -Prefix $_ }")));
 		assert.ok(commands.some(c => c.includes("$p='C:\\Windows\\System32\\dhcp\\DhcpSrvLog-Wed.log'")));
 	});
 
@@ -125,6 +125,16 @@ describe('Windows DHCP collection (recorded output through node-powershell)', ()
 		const rewritten = await windowsCollector.collect(ctx());
 		assert.equal(rewritten.events!.length, 40);
 		assert.ok(rewritten.events!.every(e => e.ip === '10.30.0.40'));
+	});
+
+	it('asks about many scopes in a few invocations, 25 scopes each', async () => {
+		const before = fs.readFileSync(commandLog, 'utf8').trim().split('\n').length;
+		const batch = await windowsCollector.collect(collectContext(server('dhcp-many', { families: [4] }), { parts: ['config', 'leases'] }));
+		assert.equal(batch.config!.scopes.length, 60);
+		const commands = fs.readFileSync(commandLog, 'utf8').trim().split('\n').slice(before).map(l => JSON.parse(l) as string);
+		// scopes + statistics + 3 × (leases + reservations)
+		assert.equal(commands.length, 2 + 3 * 2);
+		assert.equal((commands.find(c => c.includes('Get-DhcpServerv4Lease'))!.match(/'10\.\d+\.\d+\.0'/g) ?? []).length, 25);
 	});
 
 	it('reads the raw Windows PowerShell 5.1 shape of a real Get-DhcpServerv4Scope capture', async () => {

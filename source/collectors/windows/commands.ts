@@ -39,24 +39,32 @@ export function statisticsCommand(family: Family, cn: string): string {
 	return json(`Get-DhcpServerv6ScopeStatistics -ComputerName ${cn}`, `${str('Prefix', 'AddressesFree', 'AddressesInUse', 'ReservedAddress', 'PendingAdvertises')};PercentageInUse=$_.PercentageInUse`);
 }
 
-export function leasesCommand(family: Family, cn: string, scopeKey: string): string {
+/**
+ * Several scopes in one invocation (`@('a','b') | ForEach-Object { cmdlet -ScopeId $_ }`): a server with hundreds of
+ * scopes costs a few round trips, not two per scope. `$_` is the quoted, re-validated scope id.
+ */
+function perScope(scopeKeys: string[], cmdlet: (scope: string) => string): string {
+	return `@(${scopeKeys.map(scopeArgument).join(',')}) | ForEach-Object { ${cmdlet('$_')} }`;
+}
+
+export function leasesCommand(family: Family, cn: string, scopeKeys: string[]): string {
 	if (family === 4) {
 		return json(
-			`Get-DhcpServerv4Lease -ComputerName ${cn} -ScopeId ${scopeArgument(scopeKey)} -AllLeases`,
+			perScope(scopeKeys, scope => `Get-DhcpServerv4Lease -ComputerName ${cn} -ScopeId ${scope} -AllLeases`),
 			`${str('IPAddress', 'ScopeId', 'AddressState', 'ClientType')};ClientId=$_.ClientId;HostName=$_.HostName;Description=$_.Description;${utc('LeaseExpiryTime')}`,
 		);
 	}
 	return json(
-		`Get-DhcpServerv6Lease -ComputerName ${cn} -Prefix ${scopeArgument(scopeKey)}`,
+		perScope(scopeKeys, scope => `Get-DhcpServerv6Lease -ComputerName ${cn} -Prefix ${scope}`),
 		`${str('IPAddress', 'Prefix', 'AddressType')};ClientDuid=$_.ClientDuid;Iaid=$_.Iaid;HostName=$_.HostName;${utc('LeaseExpiryTime')}`,
 	);
 }
 
-export function reservationsCommand(family: Family, cn: string, scopeKey: string): string {
+export function reservationsCommand(family: Family, cn: string, scopeKeys: string[]): string {
 	if (family === 4) {
-		return json(`Get-DhcpServerv4Reservation -ComputerName ${cn} -ScopeId ${scopeArgument(scopeKey)}`, `${str('IPAddress', 'ScopeId', 'Type', 'AddressState')};ClientId=$_.ClientId;Name=$_.Name;Description=$_.Description`);
+		return json(perScope(scopeKeys, scope => `Get-DhcpServerv4Reservation -ComputerName ${cn} -ScopeId ${scope}`), `${str('IPAddress', 'ScopeId', 'Type', 'AddressState')};ClientId=$_.ClientId;Name=$_.Name;Description=$_.Description`);
 	}
-	return json(`Get-DhcpServerv6Reservation -ComputerName ${cn} -Prefix ${scopeArgument(scopeKey)}`, `${str('IPAddress', 'Prefix', 'AddressState')};ClientDuid=$_.ClientDuid;Iaid=$_.Iaid;Name=$_.Name;Description=$_.Description`);
+	return json(perScope(scopeKeys, scope => `Get-DhcpServerv6Reservation -ComputerName ${cn} -Prefix ${scope}`), `${str('IPAddress', 'Prefix', 'AddressState')};ClientDuid=$_.ClientDuid;Iaid=$_.Iaid;Name=$_.Name;Description=$_.Description`);
 }
 
 /** The audit-log files in a directory, with size and last write time (to skip unchanged files). */

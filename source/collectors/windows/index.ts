@@ -28,6 +28,9 @@ export const windowsCollector: Collector = {
 	collect: ctx => collectWindows(ctx),
 };
 
+/** Scopes asked about in one PowerShell invocation (each answer stays a manageable JSON document). */
+const SCOPES_PER_CALL = 25;
+
 const READERS = {
 	4: { scopes: v4ScopesFromJson, stats: v4ScopeStatisticsFromJson, leases: v4LeasesFromJson, reservations: v4ReservationsFromJson },
 	6: { scopes: v6ScopesFromJson, stats: v6ScopeStatisticsFromJson, leases: v6LeasesFromJson, reservations: v6ReservationsFromJson },
@@ -99,13 +102,15 @@ export async function collectWindows(ctx: CollectContext, shell?: DhcpShell): Pr
 					const used = new Map(stats.map(s => [s.scopeKey, s.inUse]));
 					for (const scope of familyScopes) scope.reportedUsed = used.get(scope.key) ?? null;
 				}
-				for (const scope of familyScopes) {
+				for (let i = 0; i < familyScopes.length; i += SCOPES_PER_CALL) {
+					const keys = familyScopes.slice(i, i + SCOPES_PER_CALL).map(scope => scope.key);
+					const which = keys.length === 1 ? keys[0] : `${keys[0]} … ${keys[keys.length - 1]}`;
 					if (ctx.parts.includes('leases')) {
-						leases.push(...take(read.leases(await run(`Get-DhcpServerv${family}Lease`, leasesCommand(family, cn, scope.key)), { source: `${name} Get-DhcpServerv${family}Lease ${scope.key}` })));
+						leases.push(...take(read.leases(await run(`Get-DhcpServerv${family}Lease`, leasesCommand(family, cn, keys)), { source: `${name} Get-DhcpServerv${family}Lease ${which}` })));
 					}
 					if (wantConfig) {
 						reservations.push(
-							...take(read.reservations(await run(`Get-DhcpServerv${family}Reservation`, reservationsCommand(family, cn, scope.key)), { source: `${name} Get-DhcpServerv${family}Reservation ${scope.key}` })),
+							...take(read.reservations(await run(`Get-DhcpServerv${family}Reservation`, reservationsCommand(family, cn, keys)), { source: `${name} Get-DhcpServerv${family}Reservation ${which}` })),
 						);
 					}
 				}
