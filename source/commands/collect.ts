@@ -89,6 +89,7 @@ this command says so and exits 1.`,
 					const kinds = values.task as string[] | undefined;
 					for (const k of kinds ?? []) if (!TASK_KINDS[k]) throw new CommandError(`task "${k}" is not one of ${Object.keys(TASK_KINDS).join(', ')}`, EXIT.usage);
 					const result = await runPass(store, { env: ctx.env, timeoutMs }, { all: true, server: str(values.server), kinds });
+					if (result.servers.length === 0 && format === 'table') ctx.stderr.write('no enabled servers to collect from: add one with `ipam server add`\n');
 					ctx.stdout.write(renderRows(result.servers, columns, format));
 					for (const t of result.tasks) ctx.stderr.write(`${t.task}: ${t.ok ? t.detail : `failed: ${t.error}`}\n`);
 					return result.servers.every(s => s.ok) && result.tasks.every(t => t.ok) ? EXIT.ok : EXIT.failure;

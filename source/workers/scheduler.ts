@@ -156,7 +156,10 @@ export interface PassSelection {
 export async function runPass(store: Store, options: SchedulerOptions = {}, selection: PassSelection = {}): Promise<PassResult> {
 	const now = options.now ?? nowSeconds;
 	await ensureTasks(store);
-	let tasks = selection.all ? (await listTasks(store)).filter(t => t.enabled) : await dueTasks(store, now());
+	// --once runs every server task now; store-wide housekeeping (expiry, purge) still only when due, so a cron
+	// job calling --once every few minutes does not purge every few minutes.
+	const due = await dueTasks(store, now());
+	let tasks = selection.all ? [...(await listTasks(store)).filter(t => t.enabled && t.server_id !== null), ...due.filter(t => t.server_id === null)] : due;
 	if (selection.kinds) tasks = tasks.filter(t => selection.kinds!.includes(t.kind));
 	if (selection.server) {
 		const s = await getServer(store, selection.server);

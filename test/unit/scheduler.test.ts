@@ -111,6 +111,17 @@ test('due tasks of one server are merged into one collection; disabled tasks do 
 	await store.close();
 });
 
+test('--once collects every server now but runs store-wide housekeeping only when due', async () => {
+	const store = await Store.open(dbPath());
+	await server(store, 'fast4', 'test-fast');
+	const first = await runPass(store, { now: () => 7000 }, { all: true });
+	assert.deepEqual(first.tasks.map(t => t.task).sort(), ['expiry', 'purge']);
+	const second = await runPass(store, { now: () => 7001 }, { all: true });
+	assert.equal(second.servers.length, 1, 'the server is collected again');
+	assert.deepEqual(second.tasks, [], 'expiry and purge are not due for a day');
+	await store.close();
+});
+
 test('a secret reaches the collector but never the stored error', async () => {
 	const store = await Store.open(dbPath());
 	await server(store, 'leaky', 'test-leaky', { credential: 'leaky-ref' });
