@@ -123,7 +123,10 @@ export class CsvReader {
 			}
 			if (this.delimiter === 0) {
 				const text = buf.slice(pos, end);
-				if (text.trim() === '') {
+				// Excel's "sep=;" first line names the delimiter and is not data.
+				const sep = /^sep=(.)$/i.exec(text.trim());
+				if (text.trim() === '' || sep) {
+					if (sep) this.delimiter = sep[1].charCodeAt(0);
 					this.pos = end + term;
 					this.line++;
 					continue;

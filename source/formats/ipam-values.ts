@@ -168,8 +168,8 @@ export function vlanCell(value: string): number {
 }
 
 /**
- * A date: ISO 8601 (2025-03-01, 2025-03-01 14:23, 2025-03-01T14:23:00Z) or the US English form
- * MS IPAM writes (3/1/2025 2:23:00 PM), or epoch seconds. Without a zone it is local time, as MS IPAM reads it.
+ * A date: ISO 8601 (2025-03-01, 2025-03-01 14:23, 2025-03-01T14:23:00Z), the US English form MS IPAM
+ * writes (3/1/2025 2:23:00 PM), the day-first dotted form of European locales (1.3.2025 14:23), or epoch seconds. Without a zone it is local time, as MS IPAM reads it.
  */
 export function dateCell(value: string): number {
 	const t = value.trim();
@@ -177,6 +177,8 @@ export function dateCell(value: string): number {
 	let ms: number;
 	const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(t);
 	const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?)?$/i.exec(t);
+	// Day-first with dots (de-DE, fr-CH …) is unambiguous: nobody writes month.day.year.
+	const dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(t);
 	if (iso) {
 		const [, y, mo, d, h = '0', mi = '0', s = '0', zone] = iso;
 		if (zone) ms = Date.parse(`${y}-${mo}-${d}T${h.padStart(2, '0')}:${mi}:${s.padStart(2, '0')}${zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
@@ -190,8 +192,11 @@ export function dateCell(value: string): number {
 			hour = (hour % 12) + (ampm.toUpperCase() === 'PM' ? 12 : 0);
 		}
 		ms = validDate(+y, +mo, +d) ? new Date(+y, +mo - 1, +d, hour, +mi, +s).getTime() : NaN;
+	} else if (dotted) {
+		const [, d, mo, y, h = '0', mi = '0', s = '0'] = dotted;
+		ms = validDate(+y, +mo, +d) ? new Date(+y, +mo - 1, +d, +h, +mi, +s).getTime() : NaN;
 	} else {
-		throw new CellError(`"${value}" is not a date: use 2025-03-01, 2025-03-01 14:23 or 3/1/2025 2:23:00 PM`);
+		throw new CellError(`"${value}" is not a date: use 2025-03-01, 2025-03-01 14:23, 3/1/2025 2:23:00 PM or 1.3.2025 14:23`);
 	}
 	if (!Number.isFinite(ms)) throw new CellError(`"${value}" is not a valid date`);
 	return Math.floor(ms / 1000);

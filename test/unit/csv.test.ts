@@ -76,6 +76,13 @@ test('the delimiter is detected: semicolon (European Excel) and tab', async () =
 	assert.deepEqual(parseCsv('a\tb\n1,5\t2\n')[1].fields, ['1,5', '2']);
 });
 
+test("Excel's sep= first line sets the delimiter and is not a record", () => {
+	assert.deepEqual(rows(parseCsv('sep=;\r\nIP address;Description\r\n10.0.0.1;a, b\r\n')), [
+		[2, 'IP address', 'Description'],
+		[3, '10.0.0.1', 'a, b'],
+	]);
+});
+
 test('encodings: Windows-1252 and UTF-16LE files decode to the right text', async () => {
 	assert.deepEqual((await readAll(path.join(fixtures, 'windows-1252.csv')))[1].fields, ['10.0.0.1', 'Gerät € 1']);
 	assert.deepEqual(rows(await readAll(path.join(fixtures, 'utf16le.csv'))), [

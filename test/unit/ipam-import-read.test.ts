@@ -83,6 +83,27 @@ test('MS IPAM localized subnet headers ("Network ID") and host bits reported wit
 	assert.equal(formatImportIssue('s.csv', parsed.issues[0]), 's.csv:3: column "Network ID": "10.1.1.5/24" has host bits set: the network is 10.1.1.0/24');
 });
 
+test('dates: ISO 8601 with and without zone, US English, European day-first, epoch; bad ones named', async () => {
+	const parsed = await read(
+		tmpCsv(
+			'IpAddress,ExpiryDate\n10.0.0.1,2030-01-02T03:04:05Z\n10.0.0.2,2030-01-02 03:04\n10.0.0.3,1/2/2030 3:04:00 PM\n' +
+				'10.0.0.4,2.1.2030 15:04\n10.0.0.5,1893553445\n10.0.0.6,13/13/2030\n10.0.0.7,next week\n',
+		),
+	);
+	const local = (y: number, m: number, d: number, h = 0, mi = 0) => Math.floor(new Date(y, m - 1, d, h, mi).getTime() / 1000);
+	assert.deepEqual(
+		(parsed.rows as AddressImport[]).map(r => r.expiresAt),
+		[Date.UTC(2030, 0, 2, 3, 4, 5) / 1000, local(2030, 1, 2, 3, 4), local(2030, 1, 2, 15, 4), local(2030, 1, 2, 15, 4), 1893553445],
+	);
+	assert.deepEqual(
+		parsed.issues.map(i => formatImportIssue('d.csv', i)),
+		[
+			'd.csv:7: column "ExpiryDate": "13/13/2030" is not a valid date',
+			'd.csv:8: column "ExpiryDate": "next week" is not a date: use 2025-03-01, 2025-03-01 14:23, 3/1/2025 2:23:00 PM or 1.3.2025 14:23',
+		],
+	);
+});
+
 test('unknown columns are refused by name; custom fields and their allowed values are checked', async () => {
 	const bad = await readImportFile(tmpCsv('IpAddress,Colour\n10.0.0.1,red\n'), { customFields });
 	assert.equal(bad.ok, false);
