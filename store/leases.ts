@@ -118,6 +118,12 @@ function bound(sql: string, params: unknown[]): never[] {
 	return params.slice(0, Math.max(0, ...used)) as never[];
 }
 
+/**
+ * Rows this collection may remove when its set lacks them: its own, and those last written by an HA partner that
+ * is down, disabled or gone (else a dead partner's copies would stay "active" for ever). ?3 = this server.
+ */
+const MINE = `(server_id = ?3 OR server_id NOT IN (SELECT id FROM server WHERE enabled AND status <> 'down'))`;
+
 const EVENT_INSERT = `INSERT OR IGNORE INTO lease_event (ts, kind, family, ip, space_id, server_id, client_ref, host_ref, expires)`;
 
 /** The difference between the previous and the new set, as events. ?1 now, ?2 space, ?3 server, ?4 source. */
@@ -165,7 +171,7 @@ const DIFF_EVENTS = [
 	`${EVENT_INSERT} SELECT CASE WHEN l.ends IS NOT NULL AND l.ends <= ?1 THEN l.ends ELSE ?1 END,
 		CASE WHEN l.ends IS NOT NULL AND l.ends <= ?1 THEN 4 ELSE 3 END,
 		l.family, l.ip, ?2, ?3, l.client_ref, l.host_ref, l.ends
-	 FROM lease l WHERE l.server_id = ?3 AND l.space_id = ?2 AND l.source = ?4 AND l.state IN ${HELD_OR_OFFERED}
+	 FROM lease l WHERE ${MINE.replace(/server_id/g, 'l.server_id')} AND l.space_id = ?2 AND l.source = ?4 AND l.state IN ${HELD_OR_OFFERED}
 		AND NOT EXISTS (SELECT 1 FROM temp.ingest_lease n WHERE n.ip = l.ip)`,
 ];
 
@@ -184,11 +190,11 @@ export async function replaceLeases(tx: Store, target: LeaseTarget, leases: Leas
 		const ranges = await tx.all<{ id: number }>(
 			`SELECT range_id AS id FROM temp.ingest_lease WHERE range_id IS NOT NULL AND (p = 0 OR p_range IS NOT range_id OR p_state IS NOT state)
 			 UNION SELECT p_range FROM temp.ingest_lease WHERE p_range IS NOT NULL AND (p_range IS NOT range_id OR p_state IS NOT state)
-			 UNION SELECT l.range_id FROM lease l WHERE l.server_id = ?3 AND l.space_id = ?2 AND l.source = ?4 AND l.range_id IS NOT NULL
+			 UNION SELECT l.range_id FROM lease l WHERE ${MINE.replace(/server_id/g, 'l.server_id')} AND l.space_id = ?2 AND l.source = ?4 AND l.range_id IS NOT NULL
 				AND NOT EXISTS (SELECT 1 FROM temp.ingest_lease n WHERE n.ip = l.ip)`,
 			bound('?4', params),
 		);
-		await tx.run(`DELETE FROM lease WHERE server_id = ?3 AND space_id = ?2 AND source = ?4 AND NOT EXISTS (SELECT 1 FROM temp.ingest_lease n WHERE n.ip = lease.ip)`, bound('?4', params));
+		await tx.run(`DELETE FROM lease WHERE ${MINE} AND space_id = ?2 AND source = ?4 AND NOT EXISTS (SELECT 1 FROM temp.ingest_lease n WHERE n.ip = lease.ip)`, bound('?4', params));
 		// Unchanged rows are not rewritten: a 1M-lease server re-collected every few minutes writes only what moved.
 		await tx.run(
 			`INSERT INTO lease (space_id, ip, source, family, server_id, range_id, client_ref, host_ref, state, lease_type, prefix_len, iaid, starts, ends, cltt, collected_at)

@@ -223,3 +223,19 @@ test('finished leases without a start: DHCPv6 uses cltt, an expiry alone still r
 	assert.equal((await events(store)).length, 3);
 	await store.close();
 });
+
+test('an HA partner removes copies last written by a partner that is down', async () => {
+	const store = await fresh();
+	const p = await addServer(store, { name: 'win-a', kind: 'windows', haGroup: 'failover1' });
+	const q = await addServer(store, { name: 'win-b', kind: 'windows', haGroup: 'failover1' });
+	await ingestBatch(store, p.id, { leases: [lease('10.0.0.1', A, 1000, 9000), lease('10.0.0.2', B, 1000, 9000)] }, 2000);
+	// While A is up, B lacking a lease A wrote does not remove it (A may simply be ahead).
+	await ingestBatch(store, q.id, { leases: [lease('10.0.0.2', B, 1000, 9000)] }, 2100);
+	assert.equal((await store.get<{ n: number }>('SELECT count(*) n FROM lease'))!.n, 2);
+	await store.run(`UPDATE server SET status = 'down' WHERE id = ?`, [p.id]);
+	await ingestBatch(store, q.id, { leases: [lease('10.0.0.2', B, 1000, 9000)] }, 2200);
+	assert.equal((await store.get<{ n: number }>('SELECT count(*) n FROM lease'))!.n, 1);
+	const release = (await events(store)).find(e => e.kind === 'release');
+	assert.deepEqual([release?.ip, release?.mac, release?.ts, release?.server], ['10.0.0.1', A, 2200, q.id]);
+	await store.close();
+});
