@@ -133,38 +133,38 @@ const DIFF_EVENTS = [
 		CASE WHEN p_ends IS NOT NULL AND p_ends <= min(coalesce(starts, ?1), ?1) THEN p_ends ELSE min(coalesce(starts, ?1), ?1) END,
 		CASE WHEN p_ends IS NOT NULL AND p_ends <= min(coalesce(starts, ?1), ?1) THEN 4 ELSE 3 END,
 		family, ip, ?2, ?3, p_client, p_host, p_ends
-	 FROM temp.ingest_lease WHERE p = 1 AND p_state IN ${HELD_OR_OFFERED} AND p_client IS NOT client_ref`,
+	 FROM temp.ingest_changed WHERE p = 1 AND p_state IN ${HELD_OR_OFFERED} AND p_client IS NOT client_ref`,
 	// A new holding: never seen, or seen ended/offered/held by someone else.
 	`${EVENT_INSERT} SELECT coalesce(starts, cltt, ?1), 1, family, ip, ?2, ?3, client_ref, host_ref, ends
-	 FROM temp.ingest_lease WHERE state IN ${HELD}
+	 FROM temp.ingest_changed WHERE state IN ${HELD}
 		AND NOT (p = 1 AND p_state IN ${HELD} AND p_client IS client_ref)`,
 	`${EVENT_INSERT} SELECT coalesce(starts, cltt, ?1), 7, family, ip, ?2, ?3, client_ref, host_ref, ends
-	 FROM temp.ingest_lease WHERE state = 'offered' AND NOT (p = 1 AND p_state = 'offered' AND p_client IS client_ref)`,
+	 FROM temp.ingest_changed WHERE state = 'offered' AND NOT (p = 1 AND p_state = 'offered' AND p_client IS client_ref)`,
 	// The same client's lease runs longer: a renewal.
 	`${EVENT_INSERT} SELECT CASE WHEN coalesce(cltt, 0) > coalesce(p_cltt, 0) THEN cltt WHEN coalesce(starts, 0) > coalesce(p_starts, 0) THEN starts ELSE ?1 END,
 		2, family, ip, ?2, ?3, client_ref, host_ref, ends
-	 FROM temp.ingest_lease WHERE p = 1 AND state IN ${HELD} AND p_state IN ${HELD} AND p_client IS client_ref
+	 FROM temp.ingest_changed WHERE p = 1 AND state IN ${HELD} AND p_state IN ${HELD} AND p_client IS client_ref
 		AND (coalesce(ends, 9e18) > coalesce(p_ends, 9e18) OR coalesce(cltt, 0) > coalesce(p_cltt, 0))`,
 	// The same client's lease ended: released, expired or declined.
 	`${EVENT_INSERT} SELECT
 		CASE WHEN state = 'declined' THEN min(coalesce(cltt, starts, ?1), ?1) WHEN ends IS NOT NULL AND ends <= ?1 THEN ends ELSE ?1 END,
 		CASE state WHEN 'expired' THEN 4 WHEN 'declined' THEN 5 ELSE 3 END,
 		family, ip, ?2, ?3, client_ref, host_ref, ends
-	 FROM temp.ingest_lease WHERE p = 1 AND p_state IN ${HELD_OR_OFFERED} AND p_client IS client_ref AND state NOT IN ${HELD_OR_OFFERED}`,
+	 FROM temp.ingest_changed WHERE p = 1 AND p_state IN ${HELD_OR_OFFERED} AND p_client IS client_ref AND state NOT IN ${HELD_OR_OFFERED}`,
 	// Declined by another client, or first seen declined.
 	`${EVENT_INSERT} SELECT min(coalesce(cltt, starts, ?1), ?1), 5, family, ip, ?2, ?3, client_ref, host_ref, ends
-	 FROM temp.ingest_lease WHERE state = 'declined'
+	 FROM temp.ingest_changed WHERE state = 'declined'
 		AND (p = 0 OR (p_state IS NOT 'declined' AND NOT (p_state IN ${HELD_OR_OFFERED} AND p_client IS client_ref)))`,
 	// A holding that began and ended between two collections (or before the first): both ends from the record.
 	// (DHCPv6 lease files have no starts: the client's last transmission stands in.)
 	`${EVENT_INSERT} SELECT coalesce(starts, cltt), 1, family, ip, ?2, ?3, client_ref, host_ref, ends
-	 FROM temp.ingest_lease WHERE state IN ('expired', 'released') AND client_ref IS NOT NULL AND coalesce(starts, cltt) IS NOT NULL
+	 FROM temp.ingest_changed WHERE state IN ('expired', 'released') AND client_ref IS NOT NULL AND coalesce(starts, cltt) IS NOT NULL
 		AND (p = 0 OR p_client IS NOT client_ref OR coalesce(starts, cltt) > coalesce(p_starts, p_cltt, 0))
 		AND NOT (p = 1 AND p_state IN ${HELD_OR_OFFERED} AND p_client IS client_ref)`,
 	// The end is recorded even when the start is unknown (dnsmasq keeps only the expiry): the client held it until then.
 	`${EVENT_INSERT} SELECT CASE WHEN ends IS NOT NULL AND ends <= ?1 THEN ends ELSE ?1 END, CASE state WHEN 'expired' THEN 4 ELSE 3 END,
 		family, ip, ?2, ?3, client_ref, host_ref, ends
-	 FROM temp.ingest_lease WHERE state IN ('expired', 'released') AND client_ref IS NOT NULL
+	 FROM temp.ingest_changed WHERE state IN ('expired', 'released') AND client_ref IS NOT NULL
 		AND (p = 0 OR p_client IS NOT client_ref OR coalesce(starts, cltt) > coalesce(p_starts, p_cltt, 0))
 		AND NOT (p = 1 AND p_state IN ${HELD_OR_OFFERED} AND p_client IS client_ref)`,
 	// Gone from the server: released, or expired when its end has passed.
@@ -185,11 +185,19 @@ export async function replaceLeases(tx: Store, target: LeaseTarget, leases: Leas
 		const loaded = await loadSet(tx, leases, now, rejected);
 		await joinContext(tx, target);
 		const params = [now, target.spaceId, target.serverId, target.source];
+		// Only rows that differ from what is stored can make events or need writing: on a server re-collected every
+		// few minutes that is a small part of the set, and the rules below then scan only it.
+		await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS ingest_changed AS SELECT * FROM temp.ingest_lease WHERE 0; DELETE FROM temp.ingest_changed;`);
+		await tx.run(
+			`INSERT INTO temp.ingest_changed SELECT * FROM temp.ingest_lease
+			 WHERE p = 0 OR p_client IS NOT client_ref OR p_host IS NOT host_ref OR p_state IS NOT state OR p_starts IS NOT starts
+				OR p_ends IS NOT ends OR p_cltt IS NOT cltt OR p_range IS NOT range_id`,
+		);
 		let events = 0;
 		for (const sql of DIFF_EVENTS) events += (await tx.run(sql, bound(sql, params))).changes;
 		const ranges = await tx.all<{ id: number }>(
-			`SELECT range_id AS id FROM temp.ingest_lease WHERE range_id IS NOT NULL AND (p = 0 OR p_range IS NOT range_id OR p_state IS NOT state)
-			 UNION SELECT p_range FROM temp.ingest_lease WHERE p_range IS NOT NULL AND (p_range IS NOT range_id OR p_state IS NOT state)
+			`SELECT range_id AS id FROM temp.ingest_changed WHERE range_id IS NOT NULL AND (p = 0 OR p_range IS NOT range_id OR p_state IS NOT state)
+			 UNION SELECT p_range FROM temp.ingest_changed WHERE p_range IS NOT NULL AND (p_range IS NOT range_id OR p_state IS NOT state)
 			 UNION SELECT l.range_id FROM lease l WHERE ${MINE.replace(/server_id/g, 'l.server_id')} AND l.space_id = ?2 AND l.source = ?4 AND l.range_id IS NOT NULL
 				AND NOT EXISTS (SELECT 1 FROM temp.ingest_lease n WHERE n.ip = l.ip)`,
 			bound('?4', params),
@@ -198,16 +206,15 @@ export async function replaceLeases(tx: Store, target: LeaseTarget, leases: Leas
 		// Unchanged rows are not rewritten: a 1M-lease server re-collected every few minutes writes only what moved.
 		await tx.run(
 			`INSERT INTO lease (space_id, ip, source, family, server_id, range_id, client_ref, host_ref, state, lease_type, prefix_len, iaid, starts, ends, cltt, collected_at)
-			 SELECT ?2, ip, ?4, family, ?3, range_id, client_ref, host_ref, state, lease_type, prefix_len, iaid, starts, ends, cltt, ?1 FROM temp.ingest_lease
-			 WHERE p = 0 OR p_client IS NOT client_ref OR p_host IS NOT host_ref OR p_state IS NOT state OR p_starts IS NOT starts
-				OR p_ends IS NOT ends OR p_cltt IS NOT cltt OR p_range IS NOT range_id
+			 SELECT ?2, ip, ?4, family, ?3, range_id, client_ref, host_ref, state, lease_type, prefix_len, iaid, starts, ends, cltt, ?1 FROM temp.ingest_changed
+			 WHERE true
 			 ON CONFLICT (space_id, ip, source) DO UPDATE SET server_id = excluded.server_id, range_id = excluded.range_id,
 				client_ref = excluded.client_ref, host_ref = excluded.host_ref, state = excluded.state, lease_type = excluded.lease_type,
 				prefix_len = excluded.prefix_len, iaid = excluded.iaid, starts = excluded.starts, ends = excluded.ends, cltt = excluded.cltt,
 				collected_at = excluded.collected_at`,
 			bound('?4', params),
 		);
-		await tx.exec('DELETE FROM temp.ingest_lease');
+		await tx.exec('DELETE FROM temp.ingest_lease; DELETE FROM temp.ingest_changed;');
 		return { leases: loaded, events, rejected, rangeIds: ranges.map(r => r.id) };
 	});
 }
