@@ -3,9 +3,9 @@
 // questions by grep over equivalent raw lease-log files, store size per million events, and ingest rate with every
 // tracking index in place.
 //
-// Scale: IPAM_BENCH_TRACKING_SCALE (default 0.1 = 5 M lease events; 1 = the full 50 M, needs ~10 GB and minutes).
+// Scale: IPAM_BENCH_TRACKING_SCALE (default 0.05 = 2.5 M lease events; 1 = the full 50 M, needs ~10 GB and minutes).
 // Files go to IPAM_BENCH_DIR (default $TMPDIR/ipam-bench-tracking); an existing store of the same scale is reused
-// unless IPAM_BENCH_REBUILD=1.
+// unless IPAM_BENCH_REBUILD=1. IPAM_BENCH_TRACKING_ONLY=ingest runs only the ingest probe (2 M events, three transaction sizes).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -228,12 +228,50 @@ function grepSeconds(file: string, needle: string): number {
 	return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
+/**
+ * Ingest alone: N lease events (time order, random clients, v4) into an empty store with every tracking index,
+ * in transactions of `perTransaction` events — a collection run commits once, so bigger runs amortise the pages
+ * each commit rewrites.
+ */
+async function ingestProbe(dir: string, events: number, perTransaction: number): Promise<string> {
+	const file = path.join(dir, `ingest-${perTransaction}.db`);
+	for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+	const store = await Store.open(file, { cacheMiB: 1024 });
+	const rand = prng(99);
+	const cols = ['ts', 'kind', 'family', { name: 'ip', blob: true }, 'server_id', 'client_ref', 'host_ref', 'expires'];
+	let wall = 0;
+	let cpu = 0;
+	for (let done = 0; done < events; done += perTransaction) {
+		const rows: unknown[][] = [];
+		for (let i = 0; i < perTransaction; i++) {
+			const c = Math.floor(rand() * 100_000);
+			const ts = START + done + i;
+			rows.push([ts, 2, 4, v4hex(c), 1, c, c, ts + LEASE]);
+		}
+		const t0 = process.hrtime.bigint();
+		const c0 = process.cpuUsage();
+		await store.insertMany('lease_event', cols, rows, { conflict: 'ignore' });
+		wall += Number(process.hrtime.bigint() - t0) / 1e9;
+		const c = process.cpuUsage(c0);
+		cpu += (c.user + c.system) / 1e6;
+	}
+	await store.close();
+	for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+	const line = `ingest probe: ${events.toLocaleString()} lease events, ${perTransaction.toLocaleString()} per transaction: ${Math.round(events / wall).toLocaleString()} /s wall, ${Math.round(events / cpu).toLocaleString()} per CPU second`;
+	console.log(line);
+	return line;
+}
+
 export async function run(): Promise<void> {
-	const scale = Number(process.env.IPAM_BENCH_TRACKING_SCALE ?? '0.1');
+	const scale = Number(process.env.IPAM_BENCH_TRACKING_SCALE ?? '0.05');
 	const p = plan(scale);
 	const dir = process.env.IPAM_BENCH_DIR ?? path.join(os.tmpdir(), 'ipam-bench-tracking');
 	fs.mkdirSync(dir, { recursive: true });
 	console.log(`tracking: scale ${scale} → ${p.leaseEvents.toLocaleString()} lease events (+HA copies), ${p.logonEvents.toLocaleString()} logons, ${p.clients.toLocaleString()} clients; ${os.cpus().length} cores, Node ${process.version}`);
+	if (process.env.IPAM_BENCH_TRACKING_ONLY === 'ingest') {
+		for (const per of [50_000, 250_000, 1_000_000]) await ingestProbe(dir, 2_000_000, per);
+		return;
+	}
 	const meta = path.join(dir, 'tracking.json');
 	let built: Built;
 	const previous = fs.existsSync(meta) ? (JSON.parse(fs.readFileSync(meta, 'utf8')) as Built & { scale: number }) : null;
