@@ -1,6 +1,6 @@
 // The address-space CLI through the built binary (dist/cli.js) on a temporary store: exit codes,
 // --json/--csv output, help on every verb, and bad input that leaves the store unchanged.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -11,8 +11,30 @@ import { fileURLToPath } from 'node:url';
 import { Store } from '../../store/database.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
-const skip = !fs.existsSync(cli) && 'dist/cli.js absent: run npm run build';
+const built = path.join(root, 'dist', 'cli.js');
+const skip = !fs.existsSync(built) && 'dist/cli.js absent: run npm run build';
+
+/**
+ * A private copy of the build: other work in the same tree may rebuild dist/ while these tests run,
+ * and a half-written module would fail a run for no fault of the CLI.
+ */
+function snapshot(): string {
+	if (skip) return built;
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-space-cli-build-'));
+	for (let attempt = 0; ; attempt++) {
+		fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
+		fs.cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
+		const probe = spawnSync(process.execPath, [path.join(dir, 'dist', 'cli.js'), 'block', '--help'], { encoding: 'utf8' });
+		if (probe.status === 0 || attempt === 5) break;
+		spawnSync('sleep', ['2']);
+	}
+	fs.cpSync(path.join(root, 'store', 'migrations'), path.join(dir, 'store', 'migrations'), { recursive: true });
+	fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+	fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+	after(() => fs.rmSync(dir, { recursive: true, force: true }));
+	return path.join(dir, 'dist', 'cli.js');
+}
+const cli = snapshot();
 
 function store(): string {
 	return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-space-cli-')), 'ipam.db');
