@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LeaseEventRecord } from '../domain/dhcp.js';
 import { formatPrefix, formatValue, lengthToMask, parseAddress } from '../domain/ip.js';
-import { parseWindowsAuditLog } from '../formats/windows-audit-log.js';
+import { HoldingStarts, parseWindowsAuditLog } from '../formats/windows-audit-log.js';
 import type { FormatIssue } from '../formats/format-issue.js';
 import { v4LeasesFromJson, v4ReservationsFromJson, v4ScopesFromJson, v6LeasesFromJson, v6ScopesFromJson } from '../formats/windows-dhcp-json.js';
 import { WallClockFormatter } from '../formats/local-time.js';
@@ -100,7 +100,7 @@ const p2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
  * The seven daily files as the service leaves them: a file is started over when its weekday comes round again,
  * so only the last seven local days survive. Each file is written and read back in turn.
  */
-function* auditLogs(ctx: SourceContext, write: (name: string, text: string) => string, issues: FormatIssue[]): Generator<LeaseEventRecord[]> {
+function* auditLogs(ctx: SourceContext, write: (name: string, text: string) => string, issues: FormatIssue[], holdings: HoldingStarts): Generator<LeaseEventRecord[]> {
 	const clock = new WallClockFormatter({ timeZone: ctx.server.site.timeZone });
 	const actions = ctx.history.actions;
 	// One pass: each row goes to its weekday's file; a later date of that weekday starts the file over.
@@ -144,6 +144,7 @@ function* auditLogs(ctx: SourceContext, write: (name: string, text: string) => s
 		const path = write(name, rows.join('\r\n') + '\r\n');
 		const log = parseWindowsAuditLog(readFileSync(path), { file: name, clock: { timeZone: ctx.server.site.timeZone } });
 		issues.push(...log.issues);
+		holdings.add(log.events);
 		yield log.events;
 	}
 }
@@ -255,7 +256,9 @@ export function windowsSources(ctx: SourceContext): ServerSources {
 		leases.push(...l6.records);
 		issues.push(...v6.issues, ...l6.issues);
 	}
-	return { config, events: auditLogs(ctx, write, issues), leases: () => leases, snapshots: [], files, issues };
+	// The lease list has no start times: a collector holding the logs too dates each lease from its assign.
+	const holdings = new HoldingStarts();
+	return { config, events: auditLogs(ctx, write, issues, holdings), leases: () => holdings.date(leases), snapshots: [], files, issues };
 }
 
 function formatNetwork(network: bigint, family: 4 | 6 = 4): string {

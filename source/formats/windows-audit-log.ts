@@ -162,3 +162,33 @@ export function parseWindowsAuditLog(input: Buffer, options: AuditLogOptions): A
 	}
 	return { events, nextOffset, leaseRows, dataRows, issues: log.issues };
 }
+
+/**
+ * When each address's current holding began, as the audit log shows it: the last assign per address (or the
+ * first renewal, for a holding older than the oldest log), dropped again by a release, expiry or delete. A lease list from Get-DhcpServerv4Lease has no start time; a collector
+ * holding both can date its leases with this (see datedLeases).
+ */
+export class HoldingStarts {
+	private readonly since = new Map<string, { ts: number; client: string | null }>();
+
+	add(events: Iterable<LeaseEventRecord>): void {
+		for (const e of events) {
+			const client = e.duid ?? e.clientId ?? e.mac ?? null;
+			if (e.kind === 'assign') this.since.set(e.ip, { ts: e.ts, client });
+			else if (e.kind === 'renew') {
+				// A holding that began before the oldest log: the earliest the log shows it.
+				const s = this.since.get(e.ip);
+				if (!s || s.client !== client) this.since.set(e.ip, { ts: e.ts, client });
+			} else if (e.kind === 'release' || e.kind === 'expire' || e.kind === 'delete') this.since.delete(e.ip);
+		}
+	}
+
+	/** Sets `starts` on leases whose client the log saw being assigned that address; others are left alone. */
+	date<T extends { ip: string; starts?: number | null; mac?: string | null; clientId?: string | null; duid?: string | null }>(leases: T[]): T[] {
+		for (const l of leases) {
+			const s = this.since.get(l.ip);
+			if (s && l.starts == null && (s.client === null || s.client === (l.duid ?? l.clientId ?? l.mac ?? null) || s.client === l.mac)) l.starts = s.ts;
+		}
+		return leases;
+	}
+}

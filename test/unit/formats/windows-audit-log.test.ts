@@ -99,3 +99,26 @@ test('wall-clock formatting is the inverse of reading local times', async () => 
 	assert.equal(f.parts(utc('2026-01-15T17:00:00')).hour, 12);
 	assert.equal(f.parts(utc('2026-01-15T17:00:00')).weekday, 4);
 });
+
+test('holding starts from the log date the leases a lease list reports without start times', async () => {
+	const { HoldingStarts } = await import('../../../source/formats/windows-audit-log.js');
+	const bytes = readFileSync(fixture('windows-dhcp-log', 'DhcpSrvLog-Wed.log'));
+	const r = parseWindowsAuditLog(bytes, { clock: { utcOffsetMinutes: 0 } });
+	const h = new HoldingStarts();
+	h.add(r.events);
+	const leases = h.date([
+		{ ip: '10.20.0.10', mac: '00:15:5d:0a:0b:0c', starts: null },
+		{ ip: '10.20.0.15', mac: '00:15:5d:0a:0b:11', starts: null },
+		{ ip: '10.20.0.16', mac: '00:15:5d:0a:0b:99', starts: null },
+	]);
+	// .10 was released; .15 was assigned at 18:09 (and renewed later); .16 belongs to another client now.
+	assert.deepEqual(leases.map(l => l.starts), [null, utc('2026-11-18T18:09:00'), null]);
+});
+
+test('a holding older than the logs is dated from its first renewal in them', async () => {
+	const { HoldingStarts } = await import('../../../source/formats/windows-audit-log.js');
+	const log = Buffer.from('11,11/18/26,08:00:00,Renew,10.0.0.7,a,001122334455,\n11,11/18/26,12:00:00,Renew,10.0.0.7,a,001122334455,\n');
+	const h = new HoldingStarts();
+	h.add(parseWindowsAuditLog(log, { clock: { utcOffsetMinutes: 0 } }).events);
+	assert.equal(h.date([{ ip: '10.0.0.7', mac: '00:11:22:33:44:55', starts: null }])[0].starts, utc('2026-11-18T08:00:00'));
+});
