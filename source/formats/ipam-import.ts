@@ -11,8 +11,6 @@ export interface ImportIssue {
 	/** The column as written in the file's header, when the problem is one cell. */
 	column?: string;
 	reason: string;
-	/** The rejected record (for the error CSV). */
-	record?: CsvRecord;
 }
 
 export function formatImportIssue(file: string, issue: ImportIssue): string {
@@ -95,11 +93,11 @@ export async function openImportFile(file: string, options: ReadOptions): Promis
 					for (const record of records) {
 						batch.records++;
 						if (record.error) {
-							batch.issues.push({ line: record.line, reason: `malformed CSV: ${record.error}`, record });
+							batch.issues.push({ line: record.line, reason: `malformed CSV: ${record.error}` });
 							continue;
 						}
 						const row = mapper.map(record);
-						if ('reason' in row) batch.issues.push({ line: record.line, column: row.column, reason: row.reason, record });
+						if ('reason' in row) batch.issues.push({ line: record.line, column: row.column, reason: row.reason });
 						else {
 							if (row.notes) for (const n of row.notes) batch.notes.push({ line: record.line, column: n.column, reason: n.reason });
 							batch.rows.push(row);
