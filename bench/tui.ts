@@ -15,6 +15,9 @@ import { Store } from '../store/database.js';
 import { seedStore } from '../test/fixtures/tui/seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The shipped form of the binary, bundled into a directory of its own so a concurrent `tsc` build of dist/
+// cannot swap it for the unbundled one in the middle of a run.
+const cli = path.join(root, 'dist', 'bench-tui', 'cli.js');
 const EVENTS = Number(process.env.IPAM_BENCH_TUI_EVENTS ?? 10_000_000);
 const SCROLL_S = Number(process.env.IPAM_BENCH_TUI_SCROLL_S ?? 60);
 const dir = process.env.IPAM_BENCH_DIR ?? path.join(os.tmpdir(), 'ipam-bench-tui');
@@ -65,8 +68,6 @@ function timeInPty(command: string, marker: RegExp): Promise<{ wall: number; cpu
 
 async function coldStart(db: string): Promise<void> {
 	const hello = path.join(root, 'bench', 'tui-hello.mjs');
-	const cli = path.join(root, 'dist', 'cli.js');
-	if (!fs.existsSync(cli)) throw new Error('dist/cli.js is missing: npm run build');
 	const floor: { wall: number; cpu: number }[] = [];
 	const app: { wall: number; cpu: number }[] = [];
 	// Interleaved so both see the same machine load.
@@ -97,7 +98,6 @@ interface Session {
 const FRAME_END = '\u001b[?2026l';
 
 async function session(db: string, pane: string): Promise<Session> {
-	const cli = path.join(root, 'dist', 'cli.js');
 	// No background collector: the seeded servers have no endpoints, and its writes would be noise here.
 	const p = spawn('script', ['-qfec', `stty cols 120 rows 30; exec node ${cli} --db ${db}`, '/dev/null'], { cwd: root, env: { ...process.env, IPAM_TUI_COLLECT: '0' } });
 	let pending = '';
@@ -208,6 +208,7 @@ async function memory(db: string): Promise<void> {
 
 export async function run(): Promise<void> {
 	fs.mkdirSync(dir, { recursive: true });
+	execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.mjs'), path.join('dist', 'bench-tui')], { cwd: root, stdio: 'inherit' });
 	const db = path.join(dir, `tui-${EVENTS}.db`);
 	await buildStore(db);
 	console.log(`machine: ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);

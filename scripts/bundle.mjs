@@ -8,16 +8,18 @@ import { fileURLToPath } from 'node:url';
 import { boundedInkCaches } from './ink-bounded-caches.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// `node scripts/bundle.mjs [OUTDIR]`: dist/ by default; the TUI benchmark bundles into its own directory under dist/.
+const outdir = process.argv[2] ?? 'dist';
 
 // Chunk names carry content hashes: drop the previous build's so dist/ does not grow.
-for (const f of fs.existsSync(path.join(root, 'dist')) ? fs.readdirSync(path.join(root, 'dist')) : []) {
-	if (/^chunk-.*\.js(\.map)?$/.test(f)) fs.rmSync(path.join(root, 'dist', f));
+for (const f of fs.existsSync(path.join(root, outdir)) ? fs.readdirSync(path.join(root, outdir)) : []) {
+	if (/^chunk-.*\.js(\.map)?$/.test(f)) fs.rmSync(path.join(root, outdir, f));
 }
 
 await build({
 	absWorkingDir: root,
 	entryPoints: { cli: 'cli.tsx', worker: 'source/workers/worker.ts' },
-	outdir: 'dist',
+	outdir,
 	// Chunks beside the entries: the worker host resolves './worker.js' next to its own chunk.
 	chunkNames: 'chunk-[hash]',
 	bundle: true,

@@ -9,17 +9,32 @@ import { CollectorStatus } from './collector-status.js';
 function startCollector(options: TuiOptions, status: CollectorStatus): { stop(): Promise<void> } {
 	let handle: { stop(): Promise<void> } | null = null;
 	let stopped = false;
+	// The worker says 'stopped' once its store is closed: from then on ending the process is safe, whether or
+	// not the thread itself has wound down.
+	let closed!: () => void;
+	const storeClosed = new Promise<void>(resolve => (closed = resolve));
 	void import('../workers/index.js').then(
 		({ startBackgroundCollection }) => {
-			if (stopped) return;
-			handle = startBackgroundCollection(options.dbPath, { actor: options.actor, onMessage: m => status.update(m) });
+			if (stopped) return closed();
+			handle = startBackgroundCollection(options.dbPath, {
+				actor: options.actor,
+				onMessage: m => {
+					if (m.type === 'stopped') closed();
+					status.update(m);
+				},
+			});
 		},
-		err => status.update({ type: 'error', message: (err as Error).message }),
+		err => {
+			closed();
+			status.update({ type: 'error', message: (err as Error).message });
+		},
 	);
 	return {
 		async stop() {
 			stopped = true;
-			await handle?.stop();
+			if (!handle) return;
+			void handle.stop();
+			await storeClosed;
 		},
 	};
 }
@@ -75,8 +90,10 @@ export async function runTui(options: TuiOptions): Promise<number> {
 			collector={collector}
 			onFirstRows={() => {
 				rowsReady = true;
-				// The collector starts after the first screen, so it never delays it.
-				if (!collection.handle && !benchExit && options.env.IPAM_TUI_COLLECT !== '0') collection.handle = startCollector(options, collector);
+				// IPAM_TUI_COLLECT=1: this session also collects (worker thread). Off by default until the worker's
+				// shutdown is clean: torn down mid-SQLite-call it aborts the process (seen as a crash on quit).
+				// It starts after the first screen, so it never delays it.
+				if (!collection.handle && !benchExit && options.env.IPAM_TUI_COLLECT === '1') collection.handle = startCollector(options, collector);
 			}}
 		/>,
 		{
@@ -93,6 +110,12 @@ export async function runTui(options: TuiOptions): Promise<number> {
 		},
 	);
 
+	/**
+	 * The collector thread must wind down before the process ends: torn down in the middle of a SQLite call,
+	 * the native driver aborts the whole process. Its own stop has a deadline; signals wait at most 2 s.
+	 */
+	const stopCollector = (ms: number) => Promise.race([collection.handle?.stop(), new Promise(r => setTimeout(r, ms).unref())]);
+
 	function finish(code: number) {
 		try {
 			instance.unmount();
@@ -100,8 +123,10 @@ export async function runTui(options: TuiOptions): Promise<number> {
 			// already unmounted
 		}
 		leave();
-		void store.close().catch(() => undefined);
-		process.exit(code);
+		void stopCollector(2000).finally(() => {
+			void store.close().catch(() => undefined);
+			process.exit(code);
+		});
 	}
 	const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGHUP' ? 129 : signal === 'SIGTERM' ? 143 : 130);
 	process.once('SIGTERM', onSignal);
@@ -119,9 +144,9 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	});
 
 	await instance.waitUntilExit();
+	// The terminal comes back at once; the collector then stops (a pass in flight is abandoned and rolled back).
 	leave();
-	// The collector's thread is unref'd and simply ends with the process: quitting must feel instant, and a
-	// collection cut short mid-transaction is rolled back by SQLite (nothing half-written).
+	await stopCollector(15_000);
 	await store.close().catch(() => undefined);
 	return 0;
 }
