@@ -57,7 +57,10 @@ export async function runTui(options: TuiOptions): Promise<number> {
 		return 2;
 	}
 	setColor(colorsEnabled(options.env));
-	const store = await Store.open(options.dbPath, { actor: options.actor });
+	// A small page cache and no memory map: the TUI reads a screen at a time, and its resident memory must not
+	// grow with the size of the store it scrolls through.
+	const store = await Store.open(options.dbPath, { actor: options.actor, cacheMiB: 16 });
+	await store.exec('PRAGMA mmap_size = 0');
 	const demo = (await store.setting('demo', '0')) === '1';
 
 	let left = false;
