@@ -6,7 +6,17 @@ import type { AddressAssignment, AddressStatus, CustomFieldDef, RangeAssignment 
 /** A cell that does not hold what its column needs; the message is the reason shown after the column name. */
 export class CellError extends Error {}
 
-const squash = (s: string) => s.toLowerCase().replace(/[\s_\-]+/g, '');
+const squashed = new Map<string, string>();
+
+/** A vocabulary word reduced to its letters and digits, lowercase. Cells repeat a handful of spellings, so results are memoised (bounded). */
+function squash(s: string): string {
+	let out = squashed.get(s);
+	if (out === undefined) {
+		out = s.toLowerCase().replace(/[\s_\-]+/g, '');
+		if (squashed.size < 10_000) squashed.set(s, out);
+	}
+	return out;
+}
 
 function oneOf<T extends string>(value: string, table: Record<string, T>, shown: string): T {
 	const hit = table[squash(value)];
