@@ -312,7 +312,8 @@ async function correlateUsers(store: Store, rows: TrackRow[], holdings: Holding[
 			row.users = fromHost;
 			row.userVia = 'host';
 		} else {
-			row.missing.push(row.host ? 'no logon seen from this address or host while it was held' : 'no logon seen from this address while it was held');
+			const where = row.host ? 'this address or host' : 'this address';
+			row.missing.push(point !== undefined ? `no logon seen from ${where} in the week before that moment` : `no logon seen from ${where} while it was held in the window`);
 		}
 	});
 }
