@@ -133,3 +133,23 @@ test('logons import keeps good rows, reports bad ones by line and field; retenti
 	assert.deepEqual(JSON.parse(purge.stdout), { dryRun: false, cutoff: JSON.parse(purge.stdout).cutoff, lease_event: 0, logon_event: 3, config_event: 0 });
 	assert.match(ipam(db, 'events', '--kind', 'audit').stdout, /update setting\s+setting\s+tester \(cli\)\s+retention\.days 1095 → 3/);
 });
+
+test('logons collect: Get-WinEvent through node-powershell (fake pwsh, constructed recordings) into the store', { skip: !built && 'dist/cli.js absent: run npm run build' }, async () => {
+	const db = await seeded();
+	const fixtures = path.join(root, 'test', 'fixtures', 'windows-logons');
+	const r = spawnSync(process.execPath, [cli, '--db', db, 'logons', 'collect', 'dc1', '--since', '2026-01-01'], {
+		encoding: 'utf8',
+		env: { ...process.env, NODE_POWERSHELL: path.join(fixtures, 'fake-pwsh.mjs'), FAKE_PWSH_ROUTES: path.join(fixtures, 'routes.json') },
+	});
+	assert.equal(r.status, 6, r.stderr);
+	assert.match(r.stdout, /dc1: 11 events read, 8 logon records, 7 new, 1 computer accounts skipped/);
+	assert.match(r.stderr, /no <System>/);
+	assert.ok(!r.stdout.includes('\u001b'));
+	const down = spawnSync(process.execPath, [cli, '--db', db, 'logons', 'collect', 'dc-down'], {
+		encoding: 'utf8',
+		env: { ...process.env, NODE_POWERSHELL: path.join(fixtures, 'fake-pwsh.mjs'), FAKE_PWSH_ROUTES: path.join(fixtures, 'routes.json') },
+	});
+	assert.equal(down.status, 1);
+	assert.match(down.stderr, /RPC server is unavailable/);
+	assert.match(ipam(db, 'track', 'dave').stdout, /2001:db8::25\s+/);
+});
