@@ -22,14 +22,31 @@ const CHUNK = 5_000;
  * Stored rows matching identity tuples (blob members as hex), each returned with `_i`, the index of
  * its tuple. One indexed join per chunk through json_each, never one query per row; read-only.
  */
-export async function rowsByIdentity<Row>(store: Store, kind: ImportKind, tuples: unknown[][]): Promise<(Row & { _i: number })[]> {
+export async function rowsByIdentity<Row>(
+	store: Store,
+	kind: ImportKind,
+	tuples: unknown[][],
+	/** Columns to read (id is always read); all when omitted. Fewer columns make a million-row re-import cheaper. */
+	select?: string[],
+): Promise<(Row & { _i: number })[]> {
 	const { table, columns, blob } = IDENTITY[kind];
 	const on = columns.map((c, i) => `t.${c} = ${blob.includes(c) ? `unhex(j.value->>${i + 1})` : `j.value->>${i + 1}`}`).join(' AND ');
-	const sql = `SELECT j.value->>0 AS _i, t.* FROM json_each(?) j JOIN ${table} t ON ${on}`;
+	const list = select ? ['id', ...select.filter(c => c !== 'id')].map(c => `t.${c}`).join(', ') : 't.*';
+	const sql = `SELECT j.value->>0 AS _i, ${list} FROM json_each(?) j JOIN ${table} t ON ${on}`;
 	const out: (Row & { _i: number })[] = [];
 	for (let i = 0; i < tuples.length; i += CHUNK) {
 		const chunk = tuples.slice(i, i + CHUNK).map((t, k) => [i + k, ...t]);
-		out.push(...(await store.all<Row & { _i: number }>(sql, [JSON.stringify(chunk)])));
+		for (const r of await store.all<Row & { _i: number }>(sql, [JSON.stringify(chunk)])) out.push(r);
+	}
+	return out;
+}
+
+/** Whole stored rows by id (the updates of a batch, whose unset fields are kept from the stored row). */
+export async function rowsById<Row>(store: Store, kind: ImportKind, ids: number[]): Promise<Row[]> {
+	const out: Row[] = [];
+	for (let i = 0; i < ids.length; i += CHUNK) {
+		const chunk = JSON.stringify(ids.slice(i, i + CHUNK));
+		for (const r of await store.all<Row>(`SELECT * FROM ${IDENTITY[kind].table} WHERE id IN (SELECT value FROM json_each(?))`, [chunk])) out.push(r);
 	}
 	return out;
 }
@@ -46,7 +63,7 @@ export async function anyStored(store: Store, kind: ImportKind, spaceIds: number
 /** Ids of stored rows by identity tuple, -1 where none (after a write, to attach custom values and tags). */
 export async function idsByIdentity(store: Store, kind: ImportKind, tuples: unknown[][]): Promise<number[]> {
 	const ids = tuples.map(() => -1);
-	for (const r of await rowsByIdentity<{ id: number }>(store, kind, tuples)) ids[Number(r._i)] = r.id;
+	for (const r of await rowsByIdentity<{ id: number }>(store, kind, tuples, ['id'])) ids[Number(r._i)] = r.id;
 	return ids;
 }
 

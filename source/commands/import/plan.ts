@@ -1,10 +1,10 @@
 // The import plan, batch by batch: each good row classified against the store (create, update with changed fields, unchanged), duplicates inside the file, and inventory deletions. Reads only.
 import type { Store } from '../../../store/database.js';
-import { anyStored, eachOwnedRow, rowsByIdentity } from '../../../store/import-lookup.js';
+import { anyStored, eachOwnedRow, rowsById, rowsByIdentity } from '../../../store/import-lookup.js';
 import type { ImportIssue } from '../../formats/ipam-import.js';
 import type { ImportRow, ObjectKind } from '../../formats/ipam-rows.js';
 import { managedByService } from '../../formats/ipam-values.js';
-import { changes, identity, identityKey, label, storedSpanText, type StoredRow } from './kinds.js';
+import { COLUMNS, changes, identity, identityKey, label, storedSpanText, type StoredRow } from './kinds.js';
 
 export interface PlannedRow {
 	row: ImportRow;
@@ -80,7 +80,8 @@ export class Planner {
 		}
 		const known = planned.filter(p => p.spaceId !== 0);
 		if (known.length > 0 && (await this.storedBefore(known))) {
-			const stored = await rowsByIdentity<StoredRow>(this.store, this.kind, known.map(p => identity(p.row, p.spaceId)));
+			// Only the columns the file sets are compared; whole rows are read for the updates alone.
+			const stored = await rowsByIdentity<StoredRow>(this.store, this.kind, known.map(p => identity(p.row, p.spaceId)), setColumns(this.kind, known));
 			for (const s of stored) known[Number(s._i)].stored = s;
 		}
 		for (const p of planned) {
@@ -90,6 +91,11 @@ export class Planner {
 				p.changed = changes(p.row, p.stored);
 				(p.changed.length > 0 ? plan.updates : plan.unchanged).push(p);
 			}
+		}
+		if (plan.updates.length > 0) {
+			const whole = new Map<number, StoredRow>();
+			for (const r of await rowsById<StoredRow>(this.store, this.kind, plan.updates.map(p => p.stored!.id))) whole.set(r.id, r);
+			for (const p of plan.updates) p.stored = whole.get(p.stored!.id) ?? p.stored;
 		}
 		return plan;
 	}
@@ -182,4 +188,13 @@ export class Planner {
 		}
 		return out;
 	}
+}
+
+/** The stored columns some row of the batch sets (rows of one file share a header; dialect adjustments may add a field to some rows). */
+function setColumns(kind: ObjectKind, rows: PlannedRow[]): string[] {
+	const out: string[] = [];
+	for (const [field, column] of COLUMNS[kind]) {
+		if (rows.some(p => (p.row as unknown as Record<string, unknown>)[field] !== undefined)) out.push(column);
+	}
+	return out;
 }
