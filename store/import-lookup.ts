@@ -182,7 +182,8 @@ export type ExportRow = Record<string, unknown> & { id: number; space_name: stri
 export async function exportPage(
 	store: Store,
 	kind: ImportKind,
-	options: { spaceId?: number; anchor?: [number, number, Buffer, number]; limit: number },
+	/** `subnet`: also read the parent subnet's start and length (layouts that print a mask or network need them). */
+	options: { spaceId?: number; anchor?: [number, number, Buffer, number]; limit: number; subnet?: boolean },
 ): Promise<ExportRow[]> {
 	const key = kind === 'address' ? 'ip' : 'start';
 	const where: string[] = [];
@@ -196,7 +197,7 @@ export async function exportPage(
 		params.push(...options.anchor);
 	}
 	const subnetLen =
-		kind === 'address' || kind === 'range'
+		options.subnet && (kind === 'address' || kind === 'range')
 			? ', (SELECT n.prefix_len FROM subnet n WHERE n.id = t.subnet_id) AS subnet_len, (SELECT n.start FROM subnet n WHERE n.id = t.subnet_id) AS subnet_start'
 			: '';
 	return store.all<ExportRow>(

@@ -53,7 +53,7 @@ export const exportCommand: Command = {
 				let anchor: [number, number, Buffer, number] | undefined;
 				let count = 0;
 				for (;;) {
-					const page = await exportPage(store, kind, { spaceId: space, anchor, limit: PAGE });
+					const page = await exportPage(store, kind, { spaceId: space, anchor, limit: PAGE, subnet: format !== 'csv' });
 					if (page.length === 0) break;
 					const notes = await annotationsOf(store, kind, page.map(r => r.id));
 					for (const row of page) {
