@@ -55,12 +55,17 @@ export function startBackgroundCollection(dbPath: string, options: BackgroundOpt
 		get collecting() {
 			return collecting;
 		},
+		/**
+		 * Asks the worker to stop and resolves when its thread has ended. Never terminates it: torn down inside a
+		 * SQLite call the native driver aborts the whole process. An ingest in flight finishes first (it is one
+		 * transaction); a collector waiting on a server is abandoned at once.
+		 */
 		async stop() {
 			if (exited) return;
+			// Waiting for the thread must keep this process alive until it has ended.
+			worker.ref();
 			worker.postMessage('stop');
-			const timer = setTimeout(() => void worker.terminate(), 10_000);
 			await exit;
-			clearTimeout(timer);
 		},
 	};
 }

@@ -12,6 +12,9 @@ const post = (m: WorkerMessage) => parentPort?.postMessage(m);
 parentPort?.on('message', (m: unknown) => {
 	if (m === 'stop') stop.abort();
 });
+// The port alone must not keep this thread alive: once the daemon has stopped and the store is closed, the
+// thread ends by itself (terminating it from outside in the middle of a SQLite call would abort the process).
+parentPort?.unref();
 
 async function main(): Promise<void> {
 	const store = await Store.open(data.dbPath, { actor: data.actor ?? 'collector', cacheMiB: 256 });
@@ -34,6 +37,13 @@ async function main(): Promise<void> {
 }
 
 main().then(
-	() => post({ type: 'stopped' }),
-	err => post({ type: 'error', message: (err as Error)?.message ?? String(err) }),
+	() => {
+		post({ type: 'stopped' });
+		parentPort?.close();
+	},
+	err => {
+		post({ type: 'error', message: (err as Error)?.message ?? String(err) });
+		post({ type: 'stopped' });
+		parentPort?.close();
+	},
 );

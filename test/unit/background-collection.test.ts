@@ -36,8 +36,10 @@ test('the background worker collects a file-based server and stops cleanly; a se
 	for (let i = 0; i < 200 && !second.some(m => m.type === 'lock'); i++) await new Promise(r => setTimeout(r, 100));
 	assert.ok(second.some(m => m.type === 'lock' && !m.held), `the second session does not collect (${JSON.stringify(second)})`);
 	assert.equal(b.collecting, false);
-	await a.stop();
-	await b.stop();
+	// stop() resolves only when the thread has really ended (it is never terminated from outside).
+	const ended = (p: Promise<void>) => Promise.race([p.then(() => true), new Promise<boolean>(r => setTimeout(() => r(false), 20_000))]);
+	assert.equal(await ended(a.stop()), true, 'the collecting worker thread ended after stop');
+	assert.equal(await ended(b.stop()), true, 'the idle worker thread ended after stop');
 	assert.ok(first.some(m => m.type === 'stopped'));
 	assert.equal((await store.get<{ n: number }>('SELECT count(*) n FROM collector_lock'))!.n, 0, 'the lock is released on stop');
 	await store.close();
