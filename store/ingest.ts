@@ -2,7 +2,9 @@
 // configuration → discovered ranges, reservations and config events; leases → current set and lease events;
 // log events → history; cursors; then utilization and the server's status. A throw leaves nothing behind.
 //
-//   ingestBatch(store: Store, serverId: number, batch: CollectionBatch, now?: number): Promise<IngestResult>
+//   ingestBatch(store: Store, serverId: number, batch: CollectionBatch, now?: number, options?: { signal?: AbortSignal }): Promise<IngestResult>
+// The signal (shutdown) is checked between chunks: an aborted ingest rolls back whole, so a stopping collector
+// never waits for a million-lease transaction to finish.
 import type { Store } from './database.js';
 import { dropInternCache } from './interning.js';
 import { appendLeaseEvents, type RejectedRecord } from './lease-events.js';
@@ -30,7 +32,14 @@ function tag(part: IngestResult['rejected'][number]['part'], list: RejectedRecor
 	return list.map(r => ({ part, index: r.index, message: r.message }));
 }
 
-export async function ingestBatch(store: Store, serverId: number, batch: CollectionBatch, now = Math.floor(Date.now() / 1000)): Promise<IngestResult> {
+export async function ingestBatch(
+	store: Store,
+	serverId: number,
+	batch: CollectionBatch,
+	now = Math.floor(Date.now() / 1000),
+	options: { signal?: AbortSignal } = {},
+): Promise<IngestResult> {
+	const { signal } = options;
 	const started = performance.now();
 	const result: IngestResult = { serverId, scopes: 0, reservations: 0, configChanges: 0, leases: 0, leaseEvents: 0, logEvents: 0, rejected: [], durationMs: 0 };
 	try {
@@ -46,14 +55,14 @@ export async function ingestBatch(store: Store, serverId: number, batch: Collect
 				for (const id of c.rangeIds) ranges.add(id);
 			}
 			if (batch.leases) {
-				const l = await replaceLeases(tx, { serverId: server.id, spaceId: server.space_id, source: leaseSource(server) }, batch.leases, now);
+				const l = await replaceLeases(tx, { serverId: server.id, spaceId: server.space_id, source: leaseSource(server) }, batch.leases, now, signal);
 				result.leases = l.leases;
 				result.leaseEvents += l.events;
 				result.rejected.push(...tag('leases', l.rejected));
 				for (const id of l.rangeIds) ranges.add(id);
 			}
 			if (batch.events?.length) {
-				const e = await appendLeaseEvents(tx, { serverId: server.id, spaceId: server.space_id }, batch.events);
+				const e = await appendLeaseEvents(tx, { serverId: server.id, spaceId: server.space_id }, batch.events, signal);
 				result.logEvents = e.inserted;
 				result.leaseEvents += e.inserted;
 				result.rejected.push(...tag('events', e.rejected));

@@ -44,7 +44,7 @@ function storedState(state: LeaseState, ends: number | null | undefined, now: nu
 	return state;
 }
 
-async function loadSet(tx: Store, leases: LeaseRecord[], now: number, rejected: RejectedRecord[]): Promise<number> {
+async function loadSet(tx: Store, leases: LeaseRecord[], now: number, rejected: RejectedRecord[], signal?: AbortSignal): Promise<number> {
 	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS ingest_lease (
 		ip BLOB PRIMARY KEY, family INTEGER, client_ref INTEGER, host_ref INTEGER, state TEXT, lease_type TEXT, prefix_len INTEGER,
 		iaid INTEGER, starts INTEGER, ends INTEGER, cltt INTEGER, range_id INTEGER,
@@ -52,44 +52,51 @@ async function loadSet(tx: Store, leases: LeaseRecord[], now: number, rejected: 
 	) WITHOUT ROWID; DELETE FROM temp.ingest_lease;`);
 	const cache = await internCache(tx);
 	let inflight: Promise<{ changes: number }> | undefined;
-	for (let i = 0; i < leases.length; i += CHUNK) {
-		const chunk = leases.slice(i, i + CHUNK);
-		const clients = chunk.map(l => clientIdentity({ family: l.family, mac: l.mac, clientId: l.clientId, duid: l.duid, vendorClass: l.vendorClass }));
-		await internClients(tx, cache, clients);
-		await internHostNames(tx, cache, chunk.map(l => l.hostname));
-		const rows: unknown[][] = [];
-		chunk.forEach((l, j) => {
-			const key = addressKey(l.ip);
-			if (!key) return void rejected.push({ index: i + j, message: `lease ${i + j + 1}: "${l.ip}" is not an IP address` });
-			const state = storedState(l.state, l.ends, now);
-			if (!state) return;
-			const client = clients[j];
-			rows.push([
-				key.hex,
-				key.family,
-				client ? cache.clients.get(client.key) ?? null : null,
-				l.hostname ? cache.hosts.get(l.hostname) ?? null : null,
-				state,
-				l.leaseType ?? '',
-				l.prefixLen ?? null,
-				l.iaid ?? null,
-				l.starts ?? null,
-				l.ends ?? null,
-				l.cltt ?? null,
-			]);
-		});
-		// Address order: the temp table's key, so each chunk fills its B-tree left to right (stable: the last of equals wins).
-		rows.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : (a[0] as string) > (b[0] as string) ? 1 : 0));
-		const json = JSON.stringify(rows);
-		// As for log events: SQLite loads this chunk while the next one is prepared.
-		if (inflight) await inflight;
-		// OR REPLACE: a set naming one address twice keeps the last (lease files are journals).
-		inflight = tx.run(
-			`INSERT OR REPLACE INTO temp.ingest_lease (ip, family, client_ref, host_ref, state, lease_type, prefix_len, iaid, starts, ends, cltt)
-			 SELECT unhex(value->>0), value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9, value->>10 FROM jsonb_each(?)`,
-			[json],
-		);
-		inflight.catch(() => undefined);
+	try {
+		for (let i = 0; i < leases.length; i += CHUNK) {
+			signal?.throwIfAborted();
+			const chunk = leases.slice(i, i + CHUNK);
+			const clients = chunk.map(l => clientIdentity({ family: l.family, mac: l.mac, clientId: l.clientId, duid: l.duid, vendorClass: l.vendorClass }));
+			await internClients(tx, cache, clients);
+			await internHostNames(tx, cache, chunk.map(l => l.hostname));
+			const rows: unknown[][] = [];
+			chunk.forEach((l, j) => {
+				const key = addressKey(l.ip);
+				if (!key) return void rejected.push({ index: i + j, message: `lease ${i + j + 1}: "${l.ip}" is not an IP address` });
+				const state = storedState(l.state, l.ends, now);
+				if (!state) return;
+				const client = clients[j];
+				rows.push([
+					key.hex,
+					key.family,
+					client ? cache.clients.get(client.key) ?? null : null,
+					l.hostname ? cache.hosts.get(l.hostname) ?? null : null,
+					state,
+					l.leaseType ?? '',
+					l.prefixLen ?? null,
+					l.iaid ?? null,
+					l.starts ?? null,
+					l.ends ?? null,
+					l.cltt ?? null,
+				]);
+			});
+			// Address order: the temp table's key, so each chunk fills its B-tree left to right (stable: the last of equals wins).
+			rows.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : (a[0] as string) > (b[0] as string) ? 1 : 0));
+			const json = JSON.stringify(rows);
+			// As for log events: SQLite loads this chunk while the next one is prepared.
+			if (inflight) await inflight;
+			// OR REPLACE: a set naming one address twice keeps the last (lease files are journals).
+			inflight = tx.run(
+				`INSERT OR REPLACE INTO temp.ingest_lease (ip, family, client_ref, host_ref, state, lease_type, prefix_len, iaid, starts, ends, cltt)
+				 SELECT unhex(value->>0), value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9, value->>10 FROM jsonb_each(?)`,
+				[json],
+			);
+			inflight.catch(() => undefined);
+		}
+	} catch (err) {
+		// Whatever failed, the statement in flight ends before the rollback is issued.
+		await inflight?.catch(() => undefined);
+		throw err;
 	}
 	if (inflight) await inflight;
 	// Counted after the load: an address listed twice is one lease.
@@ -179,10 +186,11 @@ const DIFF_EVENTS = [
  * Replaces the lease set of `target.source` with `leases` (a server's complete current set) and appends the
  * difference to lease_event, in the caller's transaction.
  */
-export async function replaceLeases(tx: Store, target: LeaseTarget, leases: LeaseRecord[], now: number): Promise<LeaseSetResult> {
+export async function replaceLeases(tx: Store, target: LeaseTarget, leases: LeaseRecord[], now: number, signal?: AbortSignal): Promise<LeaseSetResult> {
 	const rejected: RejectedRecord[] = [];
 	return tx.transaction(async () => {
-		const loaded = await loadSet(tx, leases, now, rejected);
+		const loaded = await loadSet(tx, leases, now, rejected, signal);
+		signal?.throwIfAborted();
 		await joinContext(tx, target);
 		const params = [now, target.spaceId, target.serverId, target.source];
 		// Only rows that differ from what is stored can make events or need writing: on a server re-collected every

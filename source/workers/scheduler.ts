@@ -101,7 +101,8 @@ export async function collectServer(store: Store, server: ServerRow, parts: Coll
 		} finally {
 			clearTimeout(timer);
 		}
-		const result = await ingestBatch(store, server.id, batch, now());
+		// Only shutdown stops an ingest (the server's deadline was for talking to it, and it has answered).
+		const result = await ingestBatch(store, server.id, batch, now(), { signal: options.signal });
 		return { ...base, ok: true, result, durationMs: Math.round(performance.now() - started) };
 	} catch (err) {
 		if (options.signal?.aborted) return { ...base, ok: false, cancelled: true, error: 'cancelled', durationMs: Math.round(performance.now() - started) };

@@ -239,3 +239,16 @@ test('an HA partner removes copies last written by a partner that is down', asyn
 	assert.deepEqual([release?.ip, release?.mac, release?.ts, release?.server], ['10.0.0.1', A, 2200, q.id]);
 	await store.close();
 });
+
+test('a shutdown during a large ingest rolls it back whole', async () => {
+	const store = await fresh();
+	const s = await addServer(store, { name: 'big', kind: 'windows' });
+	const stop = new AbortController();
+	const events = Array.from({ length: 50_000 }, (_, i) => ({ ts: 1000 + i, kind: 'renew' as const, family: 4 as const, ip: `10.2.${(i >> 8) & 255}.${i & 255}`, mac: A }));
+	setImmediate(() => stop.abort());
+	await assert.rejects(ingestBatch(store, s.id, { events }, 2000, { signal: stop.signal }), /abort/i);
+	assert.equal((await store.get<{ n: number }>('SELECT count(*) n FROM lease_event'))!.n, 0);
+	const r = await ingestBatch(store, s.id, { events: events.slice(0, 10) }, 2000);
+	assert.equal(r.logEvents, 10, 'the store is usable right after');
+	await store.close();
+});
