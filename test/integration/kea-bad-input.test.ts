@@ -59,6 +59,8 @@ async function fakeHttp(handler: http.RequestListener): Promise<string> {
 	return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
 }
 
+const ipValue = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+
 const emptyConfig = JSON.stringify({ result: 0, arguments: { Dhcp4: { subnet4: [{ id: 1, subnet: '192.0.2.0/24', pools: [{ pool: '192.0.2.10-192.0.2.20' }] }] } } });
 function goodKea(command: { command: string; arguments?: any }): string {
 	switch (command.command) {
@@ -67,7 +69,10 @@ function goodKea(command: { command: string; arguments?: any }): string {
 		case 'statistic-get-all':
 			return JSON.stringify({ result: 0, arguments: { 'subnet[1].assigned-addresses': [[1, '2026-11-25 00:00:00']] } });
 		case 'lease4-get-page':
-			if (command.arguments.from !== 'start') return JSON.stringify({ result: 3, text: '0 IPv4 lease(s) found.', arguments: { leases: [], count: 0 } });
+			// Paging as Kea does it: leases after `from` (the one lease is 192.0.2.10).
+			if (command.arguments.from !== 'start' && ipValue(command.arguments.from) >= ipValue('192.0.2.10')) {
+				return JSON.stringify({ result: 3, text: '0 IPv4 lease(s) found.', arguments: { leases: [], count: 0 } });
+			}
 			return JSON.stringify({
 				result: 0,
 				arguments: { count: 1, leases: [{ 'ip-address': '192.0.2.10', 'hw-address': '02:00:00:00:00:0a', cltt: 1_800_000_000, 'valid-lft': 3600, 'subnet-id': 1, state: 0, hostname: 'kaffeemaschine-ü-\u001b[31mred' }] },

@@ -56,9 +56,18 @@ test('every lease is collected exactly once, whatever the pools, page size and s
 		const got = out.leases.map(l => parseAddress(l.ip).value);
 		assert.equal(new Set(got).size, got.length, `round ${round}: duplicates`);
 		assert.deepEqual(new Set(got), addresses, `round ${round}: limit ${limit}, ${streams} streams`);
-		// Each segment stops at its end: at most one extra (crossing or empty) page per segment.
-		assert.ok(channel.calls <= Math.ceil(addresses.size / limit) + 2 * streams, `round ${round}: ${channel.calls} calls`);
+		// Each segment stops at its end: at most one extra (crossing or empty) page per segment, splits included.
+		assert.ok(channel.calls <= Math.ceil(addresses.size / limit) + 2 * (streams + out.splits), `round ${round}: ${channel.calls} calls, ${out.splits} splits`);
 	}
+});
+
+test('an idle worker takes over half of a busy segment when the leases crowd one end of a big pool', async () => {
+	// 3,000 leases at the start of a /8 pool: the pool-weighted cut leaves the second worker nothing at first.
+	const addresses = Array.from({ length: 3000 }, (_, i) => 0x0a000001n + BigInt(i));
+	const channel = channelOver(addresses);
+	const out = await collectLeases(channel, new Map([[1, [{ key: '1', start: 0x0a000001n, end: 0x0afffffen }]]]), { limit: 100, streams: 2 });
+	assert.equal(out.leases.length, 3000);
+	assert.ok(out.splits > 0);
 });
 
 test('a lease the server cannot describe is skipped with a reason; the rest are kept', () => {

@@ -1,7 +1,7 @@
 // Kea leases: `lease4-get-page`/`lease6-get-page` paging and the lease JSON → LeaseRecord mapping.
 import type { LeaseRecord, LeaseState } from '../../domain/dhcp.js';
 import type { Family } from '../../domain/ip.js';
-import { canonicalAddress, formatValue, tryParseAddress } from '../../domain/ip.js';
+import { canonicalAddress, formatValue, maxValue, tryParseAddress } from '../../domain/ip.js';
 import { tryParseClientId, tryParseMac } from '../../domain/mac.js';
 import { KeaError, KeaResult } from './answer.js';
 import type { KeaChannel } from './channel.js';
@@ -34,6 +34,8 @@ export interface LeaseCollection {
 	/** Leases the server sent that could not be read (first few reasons). */
 	problems: string[];
 	skipped: number;
+	/** How often an idle worker took over half of another's segment. */
+	splits: number;
 }
 
 /** One address segment: leases after `from` (exclusive; null = from the start) up to `to` (inclusive; null = the end). */
@@ -42,52 +44,95 @@ interface Segment {
 	to: bigint | null;
 }
 
+/** A segment being paged: `pos` is the last address read (-1 = nothing yet); `to` may shrink when work is stolen. */
+interface Run {
+	pos: bigint;
+	to: bigint;
+	/** Set the moment its last page is read: a finished run must not be split (its leases are already taken). */
+	done: boolean;
+}
+
 /**
- * Pages through every lease of the server. The address space is cut into segments at pool-weighted boundaries;
- * each segment pages from its start, each page starting after the last address of the one before. Segments are
- * disjoint and cover everything, so a lease outside every pool is still collected exactly once.
+ * Pages through every lease of the server. The address space is cut into segments at pool-weighted boundaries,
+ * paged by `streams` workers at once; each page starts after the last address of the one before. A worker with
+ * nothing left takes the far half of the largest remaining segment (leases often crowd the start of a big pool).
+ * Segments stay disjoint and cover everything, so a lease outside every pool is still collected exactly once.
  */
 export async function collectLeases(channel: KeaChannel, index: ScopeIndex | null, paging: LeasePaging = {}): Promise<LeaseCollection> {
-	const segments = splitSegments(index, paging.streams ?? 2);
-	const out: LeaseCollection = { leases: [], pages: 0, problems: [], skipped: 0 };
-	const parts = await Promise.all(segments.map(segment => collectSegment(channel, index, segment, paging, out)));
-	for (const part of parts) for (const lease of part) out.leases.push(lease);
+	const streams = Math.max(1, paging.streams ?? 2);
+	const limit = paging.limit ?? DEFAULT_PAGE_LIMIT;
+	const end = maxValue(channel.family);
+	const queue: Run[] = splitSegments(index, streams).map(s => ({ pos: s.from ?? -1n, to: s.to ?? end, done: false }));
+	const active = new Set<Run>();
+	const out: LeaseCollection = { leases: [], pages: 0, problems: [], skipped: 0, splits: 0 };
+	// A segment narrower than two pages of addresses holds at most one page of leases: not worth splitting.
+	const steal = (): Run | undefined => {
+		let best: Run | undefined;
+		let width = BigInt(limit) * 2n;
+		for (const run of active) {
+			if (!run.done && run.to - run.pos > width) {
+				best = run;
+				width = run.to - run.pos;
+			}
+		}
+		if (!best) return undefined;
+		const cut = best.pos + width / 2n;
+		const stolen = { pos: cut, to: best.to, done: false };
+		best.to = cut;
+		out.splits++;
+		return stolen;
+	};
+	const worker = async () => {
+		for (let run = queue.shift() ?? steal(); run; run = queue.shift() ?? steal()) {
+			active.add(run);
+			try {
+				await collectRun(channel, index, run, limit, paging, out);
+			} finally {
+				active.delete(run);
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: streams }, worker));
 	return out;
 }
 
-async function collectSegment(channel: KeaChannel, index: ScopeIndex | null, segment: Segment, paging: LeasePaging, out: LeaseCollection): Promise<LeaseRecord[]> {
-	const limit = paging.limit ?? DEFAULT_PAGE_LIMIT;
+async function collectRun(channel: KeaChannel, index: ScopeIndex | null, run: Run, limit: number, paging: LeasePaging, out: LeaseCollection): Promise<void> {
 	const family = channel.family;
 	const command = `lease${family}-get-page`;
-	const leases: LeaseRecord[] = [];
-	let from = segment.from === null ? 'start' : formatValue(family, segment.from);
-	for (;;) {
-		const answer = await channel.command(command, { from, limit }, paging.signal);
-		if (answer.result === KeaResult.empty) break;
-		const page = answer.arguments?.leases as Json[] | undefined;
-		if (!Array.isArray(page)) throw new KeaError(`${command} answer from ${channel.where} has no "leases" array`);
-		out.pages++;
-		const lastText = page.length > 0 ? page[page.length - 1]['ip-address'] : undefined;
-		const last = typeof lastText === 'string' ? tryParseAddress(lastText) : null;
-		// Only the page that crosses the segment's end needs a per-lease address comparison.
-		const crosses = segment.to !== null && (last === null || last.value > segment.to);
-		for (const lease of page) {
-			if (crosses) {
-				const a = typeof lease['ip-address'] === 'string' ? tryParseAddress(lease['ip-address']) : null;
-				if (a !== null && a.value > segment.to!) continue;
+	// This finally runs in the same turn as the last page's processing (an await in a caller would resume a microtask
+	// later, when another worker may already be looking for a run to split).
+	try {
+		for (;;) {
+			const from = run.pos < 0n ? 'start' : formatValue(family, run.pos);
+			const answer = await channel.command(command, { from, limit }, paging.signal);
+			if (answer.result === KeaResult.empty) return;
+			const page = answer.arguments?.leases as Json[] | undefined;
+			if (!Array.isArray(page)) throw new KeaError(`${command} answer from ${channel.where} has no "leases" array`);
+			out.pages++;
+			const lastText = page.length > 0 ? page[page.length - 1]['ip-address'] : undefined;
+			const last = typeof lastText === 'string' ? tryParseAddress(lastText) : null;
+			// `run.to` is read after the answer: work stolen meanwhile is left to its new owner. Pages are in address
+			// order, so only a page whose last address is past the end needs a per-lease comparison.
+			const crosses = last === null || last.value > run.to;
+			for (const lease of page) {
+				if (crosses) {
+					const a = typeof lease['ip-address'] === 'string' ? tryParseAddress(lease['ip-address']) : null;
+					if (a !== null && a.value > run.to) continue;
+				}
+				const record = leaseRecord(lease, family, index);
+				if (typeof record === 'string') {
+					out.skipped++;
+					if (out.problems.length < 5) out.problems.push(record);
+				} else out.leases.push(record);
 			}
-			const record = leaseRecord(lease, family, index);
-			if (typeof record === 'string') {
-				out.skipped++;
-				if (out.problems.length < 5) out.problems.push(record);
-			} else leases.push(record);
+			paging.onPage?.(page.length, out.leases.length);
+			if (page.length < limit || crosses) return;
+			if (last.value <= run.pos) throw new KeaError(`${command} paging from ${channel.where} did not advance past ${from}`);
+			run.pos = last.value;
 		}
-		paging.onPage?.(page.length, out.leases.length + leases.length);
-		if (page.length < limit || crosses) break;
-		if (typeof lastText !== 'string' || lastText === from) throw new KeaError(`${command} paging from ${channel.where} did not advance past ${from}`);
-		from = lastText;
+	} finally {
+		run.done = true;
 	}
-	return leases;
 }
 
 /** Cuts the address space where the pools' addresses divide into `streams` equal shares. */
