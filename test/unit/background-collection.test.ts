@@ -25,7 +25,7 @@ test('the background worker collects a file-based server and stops cleanly; a se
 	const first: WorkerMessage[] = [];
 	const second: WorkerMessage[] = [];
 	const a = startBackgroundCollection(db, { heartbeatS: 1, onMessage: m => first.push(m) });
-	for (let i = 0; i < 150 && !first.some(m => m.type === 'pass'); i++) await new Promise(r => setTimeout(r, 100));
+	for (let i = 0; i < 400 && !first.some(m => m.type === 'pass'); i++) await new Promise(r => setTimeout(r, 100));
 	assert.ok(a.collecting, `the first worker holds the lock (${JSON.stringify(first)})`);
 	const pass = first.find(m => m.type === 'pass') as Extract<WorkerMessage, { type: 'pass' }>;
 	assert.deepEqual(pass.servers.map(s => [s.server, s.ok]), [['kea-file', true]]);
@@ -33,7 +33,7 @@ test('the background worker collects a file-based server and stops cleanly; a se
 	assert.equal((await store.get<{ status: string }>('SELECT status FROM server'))!.status, 'ok');
 
 	const b = startBackgroundCollection(db, { heartbeatS: 1, onMessage: m => second.push(m) });
-	for (let i = 0; i < 200 && !second.some(m => m.type === 'lock'); i++) await new Promise(r => setTimeout(r, 100));
+	for (let i = 0; i < 400 && !second.some(m => m.type === 'lock'); i++) await new Promise(r => setTimeout(r, 100));
 	assert.ok(second.some(m => m.type === 'lock' && !m.held), `the second session does not collect (${JSON.stringify(second)})`);
 	assert.equal(b.collecting, false);
 	// stop() resolves only when the thread has really ended (it is never terminated from outside).
