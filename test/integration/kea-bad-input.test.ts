@@ -139,7 +139,7 @@ describe('Kea bad input', () => {
 		]);
 		assert.equal(hung.status, 'rejected');
 		assert.match((hung as PromiseRejectedResult).reason.message, /version-get on Kea control socket .*hang\.sock: no answer within 300 ms/);
-		assert.ok(Date.now() - started < 3000);
+		assert.ok(Date.now() - started < 8000);
 		assert.equal(fine.status, 'fulfilled');
 		assert.equal((fine as PromiseFulfilledResult<any>).value.leases.length, 1);
 	});

@@ -155,7 +155,8 @@ describe('Windows DHCP collection (recorded output through node-powershell)', ()
 		]);
 		assert.equal(slow.status, 'rejected');
 		assert.match((slow as PromiseRejectedResult).reason.message, /Get-DhcpServerVersion on dhcp-slow: no answer within 800 ms/);
-		assert.ok(Date.now() - started < 3500);
+		// The recording answers after 30 s: finishing well before proves the deadline, even on a loaded machine.
+		assert.ok(Date.now() - started < 10_000);
 		assert.equal(fine.status, 'fulfilled');
 	});
 
