@@ -1,6 +1,7 @@
 // The identity a lease or lease event is interned under in the `client` table ('mac:…', 'cid:…', 'duid:…').
 // Tracking (store/tracking.ts) searches by the same keys, so this is the one place that decides them.
 import { macFromClientId } from './mac.js';
+import { accountKey, normaliseAccount } from './logon.js';
 
 export interface ClientIdentity {
 	key: string;
@@ -44,23 +45,15 @@ export function clientKey(r: ClientFields): string | null {
 	return null;
 }
 
-/** A user as given ('DOMAIN\\user', 'user@realm' or 'user') → the interned account name, domain and bare lowercase name. */
+/**
+ * A user as given ('DOMAIN\\user', 'user@realm' or 'user') → the interned account name, domain and bare
+ * lowercase name, spelled exactly as logon ingest spells it (source/domain/logon.ts), so DHCP-log users and
+ * domain-controller users meet in one user_account row.
+ */
 export function userIdentity(text: string): { name: string; domain: string; nameLc: string } | null {
 	const t = text.trim();
 	if (!t || t === '-') return null;
-	let domain = '';
-	let user = t;
-	const slash = t.indexOf('\\');
-	if (slash > 0) {
-		domain = t.slice(0, slash);
-		user = t.slice(slash + 1);
-	} else if (t.includes('@')) {
-		const at = t.lastIndexOf('@');
-		user = t.slice(0, at);
-		domain = t.slice(at + 1);
-	}
+	const { user, domain } = normaliseAccount(t);
 	if (!user) return null;
-	const nameLc = user.toLowerCase();
-	// Same spelling as store/logons.ts (accountKey) so lease-event users and logon users meet in one row.
-	return { name: domain ? `${domain}\\${nameLc}` : nameLc, domain, nameLc };
+	return { name: accountKey(user, domain), domain, nameLc: user.toLowerCase() };
 }
