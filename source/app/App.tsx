@@ -89,7 +89,7 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 	const collecting = useSyncExternalStore(collector?.subscribe ?? noSubscribe, collector?.get ?? offState);
 	const firstRows = useRef(false);
 	useEffect(() => {
-		if (firstRows.current || view.loading || view.rows.length === 0) return;
+		if (firstRows.current || view.loading) return;
 		firstRows.current = true;
 		onFirstRows?.();
 	}, [view, onFirstRows]);

@@ -93,10 +93,10 @@ export async function runTui(options: TuiOptions): Promise<number> {
 			collector={collector}
 			onFirstRows={() => {
 				rowsReady = true;
-				// IPAM_TUI_COLLECT=1: this session also collects (worker thread). Off by default until the worker's
-				// shutdown is clean: torn down mid-SQLite-call it aborts the process (seen as a crash on quit).
+				// This session also collects in a worker thread (IPAM_TUI_COLLECT=0 turns it off); only the holder of the
+				// store's collector lock actually collects, so many open sessions still mean one collector.
 				// It starts after the first screen, so it never delays it.
-				if (!collection.handle && !benchExit && options.env.IPAM_TUI_COLLECT === '1') collection.handle = startCollector(options, collector);
+				if (!collection.handle && !benchExit && options.env.IPAM_TUI_COLLECT !== '0') collection.handle = startCollector(options, collector);
 			}}
 		/>,
 		{

@@ -56,7 +56,7 @@ function start(name: string, env = ''): string {
 
 const screen = (s: string) => tmux('capture-pane', '-p', '-t', s);
 
-async function waitFor(s: string, predicate: (text: string) => boolean, what: string, ms = 10000): Promise<string> {
+async function waitFor(s: string, predicate: (text: string) => boolean, what: string, ms = 30000): Promise<string> {
 	const until = Date.now() + ms;
 	for (;;) {
 		const text = screen(s);
