@@ -4,6 +4,7 @@ import { Store, StoreError, defaultActor, defaultStorePath, type OpenOptions } f
 import { commands, findCommand } from './source/commands/registry.js';
 import { CommandError, EXIT } from './source/commands/exit.js';
 import type { CommandContext } from './source/commands/command.js';
+import { preferLiveTerminal } from './source/app/live-terminal.js';
 
 const HELP = `ipam — terminal-first IP address management
 
@@ -53,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
 		return EXIT.ok;
 	}
 	if (!name) {
+		preferLiveTerminal(env);
 		const { runTui } = await import('./source/app/run.js');
 		return runTui({ dbPath, actor, env });
 	}

@@ -90,6 +90,7 @@ export const demoCommand: Command = {
 			ctx.stdout.write(`Open it with: ipam --db ${dbPath}\n`);
 			return EXIT.ok;
 		}
+		(await import('../app/live-terminal.js')).preferLiveTerminal();
 		const { runTui } = await import('../app/run.js');
 		// The demo's servers are fictional: no background collection in this session.
 		return runTui({ dbPath, actor: ctx.actor, env: { ...ctx.env, IPAM_TUI_COLLECT: '0' } });
