@@ -8,7 +8,7 @@ import { conflict, invalid, notFound } from './errors.js';
 import { assignContainers, containingPrefixes, keyValue, loadSpans } from './containment.js';
 import { refreshGapsAround, rebuildFreeGaps } from './free-space.js';
 import { rollupBlocks } from './utilization.js';
-import { findPrefixRow, listPrefixRows, type PrefixQuery } from './prefix-rows.js';
+import { findPrefixRow, listPrefixRows, rowCidr, rowPrefix, type PrefixQuery } from './prefix-rows.js';
 import { formatPrefix, keyBuffer, keyHex, prefixSpan, type Family, type Prefix } from '../source/domain/ip.js';
 import { blockUnits } from '../source/domain/utilization.js';
 
@@ -48,13 +48,8 @@ export interface BlockChanges {
 	rir?: string;
 }
 
-export function blockPrefix(row: Pick<BlockRow, 'family' | 'start' | 'prefix_len'>): Prefix {
-	return { family: row.family, network: keyValue(row.start), length: row.prefix_len };
-}
-
-export function blockCidr(row: Pick<BlockRow, 'family' | 'start' | 'prefix_len'>): string {
-	return formatPrefix(blockPrefix(row));
-}
+export const blockPrefix = rowPrefix;
+export const blockCidr = rowCidr;
 
 export async function getBlock(store: Store, id: number): Promise<BlockRow | undefined> {
 	return store.get<BlockRow>('SELECT * FROM block WHERE id = ?', [id]);

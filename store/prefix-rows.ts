@@ -1,6 +1,18 @@
 // Lookups shared by the two prefix tables (block, subnet): by exact prefix, and key-paged lists.
 import type { Store } from './database.js';
-import { keyBuffer, prefixSpan, type Family, type Prefix } from '../source/domain/ip.js';
+import { formatPrefix, keyBuffer, prefixSpan, type Family, type Prefix } from '../source/domain/ip.js';
+import { keyValue } from './containment.js';
+
+type PrefixColumns = { family: Family; start: Uint8Array; prefix_len: number };
+
+/** A block or subnet row's prefix, from its key columns. */
+export function rowPrefix(row: PrefixColumns): Prefix {
+	return { family: row.family, network: keyValue(row.start), length: row.prefix_len };
+}
+
+export function rowCidr(row: PrefixColumns): string {
+	return formatPrefix(rowPrefix(row));
+}
 
 export async function findPrefixRow<R>(store: Store, table: 'block' | 'subnet', spaceId: number, prefix: Prefix): Promise<R | undefined> {
 	return store.get<R>(`SELECT * FROM ${table} WHERE space_id = ? AND family = ? AND start = ? AND prefix_len = ?`, [

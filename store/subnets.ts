@@ -12,7 +12,7 @@ import { conflict, invalid, notFound } from './errors.js';
 import { adoptInto, assignContainers, containingPrefixes, firstOverlaps, keyValue, loadSpans, type Interval } from './containment.js';
 import { refreshGapsAround, rebuildFreeGaps } from './free-space.js';
 import { adjustBlocks, refreshUtilization } from './utilization.js';
-import { findPrefixRow, listPrefixRows, type PrefixQuery } from './prefix-rows.js';
+import { findPrefixRow, listPrefixRows, rowCidr, type PrefixQuery } from './prefix-rows.js';
 import { formatPrefix, formatSpanCompact, keyBuffer, keyHex, prefixSpan, type Family, type Prefix, type Span } from '../source/domain/ip.js';
 import { subnetSize } from '../source/domain/utilization.js';
 
@@ -51,9 +51,7 @@ export interface SubnetChanges {
 	vlan?: number | null;
 }
 
-export function subnetCidr(row: Pick<SubnetRow, 'family' | 'start' | 'prefix_len'>): string {
-	return formatPrefix({ family: row.family, network: keyValue(row.start), length: row.prefix_len });
-}
+export const subnetCidr = rowCidr;
 
 export async function getSubnet(store: Store, id: number): Promise<SubnetRow | undefined> {
 	return store.get<SubnetRow>('SELECT * FROM subnet WHERE id = ?', [id]);
