@@ -5,6 +5,10 @@ import { commands, findCommand } from './source/commands/registry.js';
 import { CommandError, EXIT } from './source/commands/exit.js';
 import type { CommandContext } from './source/commands/command.js';
 import { preferLiveTerminal } from './source/app/live-terminal.js';
+import { sanitize } from './source/domain/sanitize.js';
+
+/** Error text can quote what a server or file sent: sanitize it line by line so usage text keeps its lines. */
+const terminalText = (message: string) => message.split('\n').map(sanitize).join('\n');
 
 const HELP = `ipam — terminal-first IP address management
 
@@ -82,10 +86,10 @@ main(process.argv.slice(2)).then(
 	},
 	(err: unknown) => {
 		if (err instanceof CommandError) {
-			process.stderr.write(`ipam: ${err.message}\n`);
+			process.stderr.write(`ipam: ${terminalText(err.message)}\n`);
 			process.exitCode = err.code;
 		} else if (err instanceof StoreError) {
-			process.stderr.write(`ipam: ${err.message}\n`);
+			process.stderr.write(`ipam: ${terminalText(err.message)}\n`);
 			process.exitCode = EXIT.failure;
 		} else {
 			process.stderr.write(`ipam: ${(err as Error)?.stack ?? String(err)}\n`);
