@@ -5,7 +5,8 @@
 // Scale: IPAM_BENCH_TUI_EVENTS (default 10,000,000 lease events). Files go to IPAM_BENCH_DIR (default
 // $TMPDIR/ipam-bench-tui); a store of the same scale is reused unless IPAM_BENCH_REBUILD=1.
 // Scrolling time for the memory figure: IPAM_BENCH_TUI_SCROLL_S (default 60; 300 for the 5-minute figure).
-// IPAM_BENCH_TUI_PARTS=start,latency,memory picks parts.
+// IPAM_BENCH_TUI_PARTS=start,latency,memory picks parts; IPAM_BENCH_TUI_PANES=leases,events the latency panes;
+// IPAM_BENCH_TUI_NODE_ARGS adds node options to the measured ipam process (e.g. --cpu-prof).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,8 @@ const cli = path.join(root, 'dist', 'bench-tui', 'cli.js');
 const EVENTS = Number(process.env.IPAM_BENCH_TUI_EVENTS ?? 10_000_000);
 const SCROLL_S = Number(process.env.IPAM_BENCH_TUI_SCROLL_S ?? 60);
 const dir = process.env.IPAM_BENCH_DIR ?? path.join(os.tmpdir(), 'ipam-bench-tui');
+const PANES = (process.env.IPAM_BENCH_TUI_PANES ?? 'leases,events').split(',');
+const NODE_ARGS = process.env.IPAM_BENCH_TUI_NODE_ARGS ?? '';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function pct(xs: number[], p: number): number {
@@ -105,7 +108,7 @@ const FRAME_END = '\u001b[?2026l';
 
 async function session(db: string, pane: string): Promise<Session> {
 	// No background collector: the seeded servers have no endpoints, and its writes would be noise here.
-	const p = spawn('script', ['-qfec', `stty cols 120 rows 30; exec node ${cli} --db ${db}`, '/dev/null'], { cwd: root, env: { ...process.env, IPAM_TUI_COLLECT: '0' } });
+	const p = spawn('script', ['-qfec', `stty cols 120 rows 30; exec node ${NODE_ARGS} ${cli} --db ${db}`, '/dev/null'], { cwd: root, env: { ...process.env, IPAM_TUI_COLLECT: '0' } });
 	let pending = '';
 	let waiter: ((frame: string) => void) | null = null;
 	p.stdout.on('data', (d: Buffer) => {
@@ -182,16 +185,20 @@ async function filtering(s: Session, label: string, text: string): Promise<void>
 async function latency(db: string): Promise<void> {
 	{
 		console.log(`key press → updated frame (the built binary in a 120×30 pseudo-terminal, frame as the terminal receives it):`);
-		const leases = await session(db, 'leases');
-		await scrolling(leases, 'leases pane: j/PgDn/k scrolling', 2000);
-		await filtering(leases, 'leases pane: typing /10.1.7.', '10.1.7.');
-		await filtering(leases, 'leases pane: typing /pc-0004', 'pc-0004');
-		leases.close();
-		const events = await session(db, 'events');
-		await scrolling(events, `events pane (${(EVENTS / 1e6).toFixed(0)} M lease events) scrolling`, 2000);
-		await filtering(events, 'events pane: typing /10.1.7.', '10.1.7.');
-		await filtering(events, 'events pane: typing /10.1.7.123', '10.1.7.123');
-		events.close();
+		if (PANES.includes('leases')) {
+			const leases = await session(db, 'leases');
+			await scrolling(leases, 'leases pane: j/PgDn/k scrolling', 2000);
+			await filtering(leases, 'leases pane: typing /10.1.7.', '10.1.7.');
+			await filtering(leases, 'leases pane: typing /pc-0004', 'pc-0004');
+			leases.close();
+		}
+		if (PANES.includes('events')) {
+			const events = await session(db, 'events');
+			await scrolling(events, `events pane (${(EVENTS / 1e6).toFixed(0)} M lease events) scrolling`, 2000);
+			await filtering(events, 'events pane: typing /10.1.7.', '10.1.7.');
+			await filtering(events, 'events pane: typing /10.1.7.123', '10.1.7.123');
+			events.close();
+		}
 	}
 }
 

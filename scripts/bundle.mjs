@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { boundedInkCaches } from './ink-bounded-caches.mjs';
+import { yogaSyncWasm } from './yoga-sync-wasm.mjs';
+import { inkLineOutput } from './ink-line-output.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // `node scripts/bundle.mjs [OUTDIR]`: dist/ by default; the TUI benchmark bundles into its own directory under dist/.
@@ -32,6 +34,6 @@ await build({
 	// Some dependencies are CommonJS and call require(); give the ESM bundle one.
 	banner: { js: "import { createRequire as __ipamCreateRequire } from 'node:module'; const require = __ipamCreateRequire(import.meta.url);" },
 	define: { 'process.env.NODE_ENV': '"production"' },
-	plugins: [boundedInkCaches],
+	plugins: [boundedInkCaches, yogaSyncWasm, inkLineOutput],
 	logLevel: 'warning',
 });

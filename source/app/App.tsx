@@ -47,7 +47,7 @@ export interface AppProps {
 	onQuit?(): void;
 	/** This session's background collector, shown in the header. */
 	collector?: CollectorStatus;
-	/** Called once, when the first screen of rows is on the way to the terminal (start-up benchmark). */
+	/** Called once, while rendering the first screen of rows (start-up benchmark; must not set React state). */
 	onFirstRows?(): void;
 }
 
@@ -88,11 +88,12 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 	const { pager, view } = usePager(store, frame.pane, frame.scope, liveFilter, frame.sort, tableRows);
 	const collecting = useSyncExternalStore(collector?.subscribe ?? noSubscribe, collector?.get ?? offState);
 	const firstRows = useRef(false);
-	useEffect(() => {
-		if (firstRows.current || view.loading) return;
+	// Said during render, not in an effect: Ink composes the frame right after this commit, before effects run,
+	// so an effect would only be seen by the frame after (which may be seconds away on an idle screen).
+	if (!firstRows.current && !view.loading) {
 		firstRows.current = true;
 		onFirstRows?.();
-	}, [view, onFirstRows]);
+	}
 	const statusRef = useRef(setStatus);
 	statusRef.current = setStatus;
 

@@ -95,8 +95,11 @@ export async function runTui(options: TuiOptions): Promise<number> {
 				rowsReady = true;
 				// This session also collects in a worker thread (IPAM_TUI_COLLECT=0 turns it off); only the holder of the
 				// store's collector lock actually collects, so many open sessions still mean one collector.
-				// It starts after the first screen, so it never delays it.
-				if (!collection.handle && !benchExit && options.env.IPAM_TUI_COLLECT !== '0') collection.handle = startCollector(options, collector);
+				// It starts after the first screen is out, so it never delays it.
+				if (!benchExit && options.env.IPAM_TUI_COLLECT !== '0')
+					setImmediate(() => {
+						if (!collection.handle) collection.handle = startCollector(options, collector);
+					});
 			}}
 		/>,
 		{
@@ -106,7 +109,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
 			onRender: () => {
 				if (!benchExit || !rowsReady) return;
 				const cpu = process.cpuUsage();
-				if (!rowsReady) return; rowsReady = false;
+				rowsReady = false;
 				process.stderr.write(`first-frame ${(performance.now()).toFixed(1)} ms cpu ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms\n`);
 				finish(0);
 			},
