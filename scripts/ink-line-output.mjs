@@ -5,6 +5,8 @@
 // is drawn) is that text's serialization, shifted right by its x: the same string the grid would give,
 // cached across frames (bounded) so a row scrolled up by one line costs a Map lookup. Rows written by several
 // texts take upstream's per-character path for that row alone; a frame with clipping takes upstream's path whole.
+// Also, render-node-to-output.js measures every text of every frame afresh (ANSI stripping and grapheme
+// segmentation per row); it takes the width from Ink's own measure cache instead (bounded by ink-bounded-caches).
 import fs from 'node:fs';
 
 const LIMIT = 4096;
@@ -81,11 +83,23 @@ export function patchOutput(original) {
 	return original.replace(CLASS, `${fastPath}${CLASS}`).replace(GET, HOOK);
 }
 
+const MEASURE = '                const currentWidth = widestLine(text);\n';
+
+/** render-node-to-output.js with the text width from measureText's cache, or undefined when not that shape. */
+export function patchRenderNode(original) {
+	if (original.split(MEASURE).length !== 2 || original.includes('measure-text.js')) return undefined;
+	return `import measureText from './measure-text.js';\n${original.replace(MEASURE, '                const currentWidth = measureText(text).width;\n')}`;
+}
+
 export const inkLineOutput = {
 	name: 'ink-line-output',
 	setup(build) {
 		build.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, args => {
 			const contents = patchOutput(fs.readFileSync(args.path, 'utf8'));
+			return contents === undefined ? undefined : { contents, loader: 'js' };
+		});
+		build.onLoad({ filter: /[\\/]ink[\\/]build[\\/]render-node-to-output\.js$/ }, args => {
+			const contents = patchRenderNode(fs.readFileSync(args.path, 'utf8'));
 			return contents === undefined ? undefined : { contents, loader: 'js' };
 		});
 	},

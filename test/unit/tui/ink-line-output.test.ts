@@ -106,3 +106,11 @@ test('a row scrolled to another line comes out the same from the cache', async (
 		assert.deepEqual(out.get(), out.upstreamGet());
 	}
 });
+
+test('the installed Ink is the shape the bundle patches were written against', async () => {
+	const { patchOutput, patchRenderNode } = (await import(pathToFileURL(path.join(root, 'scripts', 'ink-line-output.mjs')).href)) as Record<string, (s: string) => string | undefined>;
+	const build = path.dirname(createRequire(path.join(root, 'package.json')).resolve('ink'));
+	// A silent fallback to upstream would keep working but lose the speed the benchmark depends on.
+	assert.ok(patchOutput(fs.readFileSync(path.join(build, 'output.js'), 'utf8')), 'output.js patch applies');
+	assert.ok(patchRenderNode(fs.readFileSync(path.join(build, 'render-node-to-output.js'), 'utf8')), 'render-node-to-output.js patch applies');
+});
