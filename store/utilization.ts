@@ -20,32 +20,34 @@ function dhcpOnly(filter: string): string {
 		WHERE NOT EXISTS (SELECT 1 FROM address a WHERE a.space_id = x.space_id AND a.family = x.family AND a.ip = x.ip AND a.${IN_USE_ADDRESS})`;
 }
 
-async function tempTables(tx: Store): Promise<void> {
-	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_count (id INTEGER PRIMARY KEY, used REAL NOT NULL) WITHOUT ROWID;
-		DELETE FROM util_count;`);
+// Temp tables are rowid tables keyed by object id: joins against them walk both sides in id order,
+// which SQLite's rowid seek turns into next-row steps instead of tree descents.
+async function countTable(tx: Store): Promise<void> {
+	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_n (id INTEGER PRIMARY KEY, used REAL NOT NULL); DELETE FROM util_n;`);
 }
 
 /**
- * Writes util_count into `table`.used for rows in scope, with a history row for each change: one scan
- * finds the changed rows, then history and the update touch only those.
+ * Writes util_n into `table`.used for rows in scope (absent = 0), with a history row for each change:
+ * one pass finds the changed rows, then history and the update touch only those.
  */
-async function apply(tx: Store, table: 'range' | 'subnet', kind: string, scopeSql: string, params: unknown[], now: number): Promise<number> {
+async function apply(tx: Store, table: 'range' | 'subnet', scopeSql: string, params: unknown[], now: number): Promise<number> {
 	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_changed (id INTEGER PRIMARY KEY, size REAL NOT NULL, used REAL NOT NULL); DELETE FROM util_changed;`);
 	const { changes } = await tx.run(
-		`INSERT INTO util_changed (id, size, used) SELECT t.id, t.size, coalesce(u.used, 0) FROM ${table} t LEFT JOIN util_count u ON u.id = t.id
+		`INSERT INTO util_changed (id, size, used) SELECT t.id, t.size, coalesce(u.used, 0) FROM ${table} t LEFT JOIN util_n u ON u.id = t.id
 			WHERE ${scopeSql} AND t.used <> coalesce(u.used, 0)`,
 		params as never[],
 	);
 	if (changes === 0) return 0;
-	await tx.run(`INSERT OR REPLACE INTO utilization_history (object_kind, object_id, ts, size, used) SELECT ?, id, ?, size, used FROM util_changed`, [kind, now]);
-	await tx.run(`UPDATE ${table} AS t SET used = c.used FROM util_changed c WHERE c.id = t.id`);
+	await tx.run(`INSERT OR REPLACE INTO utilization_history (object_kind, object_id, ts, size, used) SELECT ?, id, ?, size, used FROM util_changed`, [table, now]);
+	// Driven by util_changed (rowid order), each target row is one rowid step away from the last.
+	await tx.run(`UPDATE ${table} SET used = (SELECT c.used FROM util_changed c WHERE c.id = ${table}.id) WHERE id IN (SELECT id FROM util_changed)`);
 	return changes;
 }
 
 async function rangeCounts(tx: Store, filter: string, params: unknown[]): Promise<void> {
-	await tempTables(tx);
+	await countTable(tx);
 	await tx.run(
-		`INSERT INTO util_count (id, used) SELECT range_id, sum(n) FROM (
+		`INSERT INTO util_n (id, used) SELECT range_id, sum(n) FROM (
 			SELECT range_id, count(DISTINCT ip) AS n FROM address WHERE range_id IS NOT NULL AND ${IN_USE_ADDRESS} ${filter} GROUP BY range_id
 			UNION ALL
 			SELECT range_id, count(DISTINCT ip) FROM (${dhcpOnly(filter)}) GROUP BY range_id
@@ -55,10 +57,10 @@ async function rangeCounts(tx: Store, filter: string, params: unknown[]): Promis
 }
 
 async function subnetCounts(tx: Store, filter: string, params: unknown[]): Promise<void> {
-	await tempTables(tx);
+	await countTable(tx);
 	const rangeFilter = filter.replace(/subnet_id/g, 'r.subnet_id');
 	await tx.run(
-		`INSERT INTO util_count (id, used) SELECT subnet_id, sum(n) FROM (
+		`INSERT INTO util_n (id, used) SELECT subnet_id, sum(n) FROM (
 			SELECT subnet_id, count(DISTINCT ip) AS n FROM address WHERE subnet_id IS NOT NULL AND ${IN_USE_ADDRESS} ${filter} GROUP BY subnet_id
 			UNION ALL
 			SELECT r.subnet_id, count(DISTINCT d.ip) FROM (${dhcpOnly('')}) d JOIN range r ON r.id = d.range_id
@@ -69,39 +71,55 @@ async function subnetCounts(tx: Store, filter: string, params: unknown[]): Promi
 }
 
 /**
- * Block figures from their descendant subnets. A subnet nested in another (discovered overlap) adds
- * no allocation; IPv6 subnets longer than /64 count their /64 once.
+ * Block figures from their descendant subnets, for the given blocks (all when null). A subnet nested
+ * in another (discovered overlap) adds no allocation; IPv6 subnets longer than /64 count their /64 once.
+ * Subnets are summed per block once (an index walk on block_id), then the sums move up the tree.
  */
 async function blockFigures(tx: Store, blockIds: number[] | null, now: number): Promise<number> {
-	const scope = blockIds ? `WHERE b.id IN (SELECT value FROM json_each(?))` : '';
-	const params = blockIds ? [JSON.stringify(blockIds)] : [];
-	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_block (id INTEGER PRIMARY KEY, allocated REAL NOT NULL, used REAL NOT NULL) WITHOUT ROWID;
-		DELETE FROM util_block;`);
-	// Descendants by walking child links down from each block; subnets hang off their smallest block.
+	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_down (root INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (id, root)) WITHOUT ROWID;
+		CREATE TEMP TABLE IF NOT EXISTS util_nested (id INTEGER PRIMARY KEY);
+		CREATE TEMP TABLE IF NOT EXISTS util_direct (block_id INTEGER PRIMARY KEY, addr REAL NOT NULL, n64 REAL NOT NULL, used REAL NOT NULL, long INTEGER NOT NULL);
+		CREATE TEMP TABLE IF NOT EXISTS util_block (id INTEGER PRIMARY KEY, allocated REAL NOT NULL, used REAL NOT NULL);
+		DELETE FROM util_down; DELETE FROM util_nested; DELETE FROM util_direct; DELETE FROM util_block;`);
+	const roots = blockIds ? `WHERE b.id IN (SELECT value FROM json_each(?))` : '';
+	// Every block under each root (itself included).
 	await tx.run(
-		`WITH RECURSIVE down(root, id) AS (
-			SELECT b.id, b.id FROM block b ${scope}
-			UNION ALL SELECT down.root, c.id FROM down JOIN block c ON c.parent_id = down.id),
-		m AS (
-			SELECT s.block_id, s.family, s.start, s.size, s.used, s.prefix_len,
-				coalesce(max(s.end) OVER (PARTITION BY s.space_id, s.family ORDER BY s.start, s.end DESC
-					ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) < s.end, 1) AS top
-			FROM subnet s WHERE s.block_id IN (SELECT id FROM down)),
-		f AS (
-			SELECT down.root AS id,
-				sum(CASE WHEN m.top THEN m.size ELSE 0 END) AS addr,
-				sum(CASE WHEN m.top AND m.prefix_len <= 64 THEN m.size / 18446744073709551616.0 ELSE 0 END)
-					+ count(DISTINCT CASE WHEN m.top AND m.family = 6 AND m.prefix_len > 64 THEN substr(m.start, 1, 8) END) AS n64,
-				sum(m.used) AS used
-			FROM down JOIN m ON m.block_id = down.id GROUP BY down.root)
+		`WITH RECURSIVE down(root, id) AS (SELECT b.id, b.id FROM block b ${roots} UNION ALL SELECT down.root, c.id FROM down JOIN block c ON c.parent_id = down.id)
+		INSERT OR IGNORE INTO util_down (root, id) SELECT root, id FROM down`,
+		blockIds ? [JSON.stringify(blockIds)] : [],
+	);
+	const under = blockIds ? 'block_id IN (SELECT id FROM util_down)' : 'block_id IS NOT NULL';
+	// Nested subnets: inside another subnet of the same set. One seek per subnet finds the few that contain others.
+	await tx.run(
+		`INSERT OR IGNORE INTO util_nested (id)
+			SELECT b.id FROM subnet c JOIN subnet b ON b.space_id = c.space_id AND b.family = c.family AND b.start BETWEEN c.start AND c.end
+			WHERE c.${under} AND b.${under} AND b.id <> c.id AND b.end <= c.end`,
+	);
+	await tx.run(
+		`INSERT INTO util_direct (block_id, addr, n64, used, long)
+			SELECT s.block_id,
+				sum(CASE WHEN n.id IS NULL THEN s.size ELSE 0 END),
+				sum(CASE WHEN n.id IS NULL AND s.prefix_len <= 64 THEN s.size / 18446744073709551616.0 ELSE 0 END),
+				sum(s.used),
+				sum(n.id IS NULL AND s.family = 6 AND s.prefix_len > 64)
+			FROM subnet s LEFT JOIN util_nested n ON n.id = s.id WHERE s.${under} GROUP BY s.block_id`,
+	);
+	await tx.run(
+		`WITH f AS (
+			SELECT d.root AS id, sum(x.addr) AS addr, sum(x.n64) AS n64, sum(x.used) AS used FROM util_down d JOIN util_direct x ON x.block_id = d.id GROUP BY d.root),
+		-- /64s holding subnets longer than /64, once each per root (only where such subnets exist)
+		l AS (
+			SELECT d.root AS id, count(DISTINCT substr(s.start, 1, 8)) AS n
+			FROM util_direct x JOIN util_down d ON d.id = x.block_id JOIN subnet s ON s.block_id = x.block_id
+			WHERE x.long > 0 AND s.family = 6 AND s.prefix_len > 64 AND s.id NOT IN (SELECT id FROM util_nested) GROUP BY d.root)
 		INSERT INTO util_block (id, allocated, used)
 		SELECT b.id,
-			CASE WHEN b.family = 6 AND b.prefix_len < 64 THEN coalesce(f.n64, 0) ELSE coalesce(f.addr, 0) END,
-			CASE WHEN b.family = 6 AND b.prefix_len < 64 THEN coalesce(f.n64, 0) ELSE coalesce(f.used, 0) + (
+			CASE WHEN b.family = 6 AND b.prefix_len < 64 THEN coalesce(f.n64, 0) + coalesce(l.n, 0) ELSE coalesce(f.addr, 0) END,
+			CASE WHEN b.family = 6 AND b.prefix_len < 64 THEN coalesce(f.n64, 0) + coalesce(l.n, 0) ELSE coalesce(f.used, 0) + (
 				SELECT count(DISTINCT a.ip) FROM address a WHERE a.space_id = b.space_id AND a.family = b.family
 					AND a.ip BETWEEN b.start AND b.end AND a.subnet_id IS NULL AND a.${IN_USE_ADDRESS}) END
-		FROM block b LEFT JOIN f ON f.id = b.id ${scope}`,
-		[...params, ...params],
+		FROM block b LEFT JOIN f ON f.id = b.id LEFT JOIN l ON l.id = b.id ${roots}`,
+		blockIds ? [JSON.stringify(blockIds)] : [],
 	);
 	await tx.run(
 		`INSERT OR REPLACE INTO utilization_history (object_kind, object_id, ts, size, used)
@@ -117,23 +135,28 @@ async function blockFigures(tx: Store, blockIds: number[] | null, now: number): 
 /**
  * Counts for the whole store in one ordered pass over the covering index address_subnet
  * (subnet_id, range_id, ip, status): distinct in-use addresses per (subnet, range) pair, which sum to
- * both the range and the subnet figures because one address always has one (subnet, range).
+ * both the range and the subnet figures because one address always has one (subnet, range). The pairs
+ * land in key order (0 = none), so the subnet sums need no sort.
  */
 async function allCounts(tx: Store, now: number): Promise<{ ranges: number; subnets: number }> {
-	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_pair (subnet_id INTEGER, range_id INTEGER, n REAL NOT NULL); DELETE FROM util_pair;`);
+	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_pair (subnet_id INTEGER NOT NULL, range_id INTEGER NOT NULL, n REAL NOT NULL,
+		PRIMARY KEY (subnet_id, range_id)) WITHOUT ROWID; DELETE FROM util_pair;`);
 	await tx.run(
 		`INSERT INTO util_pair (subnet_id, range_id, n)
-			SELECT subnet_id, range_id, count(DISTINCT ip) FROM address WHERE ${IN_USE_ADDRESS} AND (subnet_id IS NOT NULL OR range_id IS NOT NULL)
-			GROUP BY subnet_id, range_id
-			UNION ALL
-			SELECT r.subnet_id, d.range_id, count(DISTINCT d.ip) FROM (${dhcpOnly('')}) d JOIN range r ON r.id = d.range_id GROUP BY d.range_id`,
+			SELECT coalesce(subnet_id, 0), coalesce(range_id, 0), count(DISTINCT ip) FROM address WHERE ${IN_USE_ADDRESS} GROUP BY subnet_id, range_id`,
 	);
-	await tempTables(tx);
-	await tx.run(`INSERT INTO util_count (id, used) SELECT range_id, sum(n) FROM util_pair WHERE range_id IS NOT NULL GROUP BY range_id`);
-	const ranges = await apply(tx, 'range', 'range', '1', [], now);
-	await tempTables(tx);
-	await tx.run(`INSERT INTO util_count (id, used) SELECT subnet_id, sum(n) FROM util_pair WHERE subnet_id IS NOT NULL GROUP BY subnet_id`);
-	const subnets = await apply(tx, 'subnet', 'subnet', '1', [], now);
+	await tx.run(
+		`INSERT INTO util_pair (subnet_id, range_id, n)
+			SELECT coalesce(r.subnet_id, 0), d.range_id, count(DISTINCT d.ip) FROM (${dhcpOnly('')}) d JOIN range r ON r.id = d.range_id WHERE true GROUP BY d.range_id
+			ON CONFLICT (subnet_id, range_id) DO UPDATE SET n = n + excluded.n`,
+	);
+	await countTable(tx);
+	// A range normally sits in one pair; the upsert adds the rare second one.
+	await tx.run(`INSERT INTO util_n (id, used) SELECT range_id, n FROM util_pair WHERE range_id <> 0 ON CONFLICT (id) DO UPDATE SET used = used + excluded.used`);
+	const ranges = await apply(tx, 'range', '1', [], now);
+	await countTable(tx);
+	await tx.run(`INSERT INTO util_n (id, used) SELECT subnet_id, sum(n) FROM util_pair WHERE subnet_id <> 0 GROUP BY subnet_id`);
+	const subnets = await apply(tx, 'subnet', '1', [], now);
 	return { ranges, subnets };
 }
 
@@ -173,7 +196,7 @@ export async function refreshUtilization(tx: Store, scope: UtilizationScope): Pr
 		if (ranges.length) {
 			const ids = JSON.stringify([...new Set(ranges)]);
 			await rangeCounts(tx, 'AND range_id IN (SELECT value FROM json_each(?))', [ids]);
-			await apply(tx, 'range', 'range', 't.id IN (SELECT value FROM json_each(?))', [ids], now);
+			await apply(tx, 'range', 't.id IN (SELECT value FROM json_each(?))', [ids], now);
 		}
 		const subnets = [...new Set(scope.subnets ?? [])];
 		const full = new Set(scope.blocks ?? []);
@@ -182,10 +205,10 @@ export async function refreshUtilization(tx: Store, scope: UtilizationScope): Pr
 			await subnetCounts(tx, 'AND subnet_id IN (SELECT value FROM json_each(?))', [ids]);
 			const deltas = await tx.all<{ block_id: number; d: number }>(
 				`SELECT t.block_id, coalesce(u.used, 0) - t.used AS d FROM json_each(?) j CROSS JOIN subnet t ON t.id = j.value
-					LEFT JOIN util_count u ON u.id = t.id WHERE t.block_id IS NOT NULL AND t.used <> coalesce(u.used, 0)`,
+					LEFT JOIN util_n u ON u.id = t.id WHERE t.block_id IS NOT NULL AND t.used <> coalesce(u.used, 0)`,
 				[ids],
 			);
-			await apply(tx, 'subnet', 'subnet', 't.id IN (SELECT value FROM json_each(?))', [ids], now);
+			await apply(tx, 'subnet', 't.id IN (SELECT value FROM json_each(?))', [ids], now);
 			for (const d of deltas) if (!full.has(d.block_id)) await adjustBlocks(tx, d.block_id, { used: d.d }, now);
 		}
 		if (full.size) await rollupBlocks(tx, [...full], now);
