@@ -9,6 +9,10 @@ export interface InternCache {
 	clients: Map<string, number>;
 	hosts: Map<string, number>;
 	users: Map<string, number>;
+	/** Client ids by the raw MAC / DUID / client id a record carries, so the hot path builds no key string per event. */
+	byMac: Map<string, number>;
+	byDuid: Map<string, number>;
+	byClientId: Map<string, number>;
 	dataVersion: number;
 }
 
@@ -25,7 +29,7 @@ export async function internCache(tx: Store): Promise<InternCache> {
 	const version = (await tx.get<{ data_version: number }>('PRAGMA data_version'))!.data_version;
 	let cache = caches.get(tx);
 	if (!cache || cache.dataVersion !== version || cache.clients.size + cache.hosts.size + cache.users.size > CACHE_LIMIT) {
-		cache = { clients: new Map(), hosts: new Map(), users: new Map(), dataVersion: version };
+		cache = { clients: new Map(), hosts: new Map(), users: new Map(), byMac: new Map(), byDuid: new Map(), byClientId: new Map(), dataVersion: version };
 		caches.set(tx, cache);
 	}
 	return cache;

@@ -1,11 +1,11 @@
-// Lease history from servers' own logs: LeaseEventRecords appended to lease_event in batches, the
-// clients/hosts/users interned set-wise first. The UNIQUE index over an event's identity makes re-reading
-// the same log a no-op (INSERT OR IGNORE).
+// Lease history from servers' own logs: LeaseEventRecords become history rows (store/lease-history.ts), the
+// clients/hosts/users interned set-wise first.
 import type { Store } from './database.js';
-import { internCache, internClients, internHostNames, internUserNames } from './interning.js';
+import { internCache, internClients, internHostNames, internUserNames, type InternCache } from './interning.js';
 import { LeaseEventKind, type LeaseEventRecord } from '../source/domain/dhcp.js';
 import { clientIdentity, clientKey, type ClientIdentity } from '../source/domain/client-key.js';
 import { addressKey } from '../source/domain/address-key.js';
+import { HistoryColumns, writeHistory } from './lease-history.js';
 
 export interface RejectedRecord {
 	index: number;
@@ -18,13 +18,26 @@ export interface AppendResult {
 	rejected: RejectedRecord[];
 }
 
-/** Rows per INSERT statement: one JSON array through json_each. */
-export const EVENT_CHUNK = 10_000;
+/** The client id a record names, from the raw-identifier maps; undefined when not interned yet (0: no client). */
+function knownClient(cache: InternCache, e: LeaseEventRecord): number | undefined {
+	let map: Map<string, number>;
+	let raw: string;
+	if (e.family === 6 && e.duid) (map = cache.byDuid), (raw = e.duid);
+	else if (e.mac) (map = cache.byMac), (raw = e.mac);
+	else if (e.clientId) (map = cache.byClientId), (raw = e.clientId);
+	else if (e.duid) (map = cache.byDuid), (raw = e.duid);
+	else return 0;
+	const hit = map.get(raw);
+	if (hit !== undefined) return hit;
+	const id = cache.clients.get(clientKey(e)!);
+	if (id !== undefined) map.set(raw, id);
+	return id;
+}
 
-const INSERT = `INSERT OR IGNORE INTO lease_event (ts, kind, family, ip, space_id, server_id, client_ref, host_ref, user_ref, expires)
-	SELECT value->>0, value->>1, value->>2, unhex(value->>3), ?, ?, value->>4, value->>5, value->>6, value->>7 FROM jsonb_each(?)`;
-
-/** Appends events in the caller's transaction (or its own). Bad records are skipped and reported by index. */
+/**
+ * Appends events in the caller's transaction (or its own). Bad records are skipped and reported by index;
+ * events already stored are dropped (re-reading a log is a no-op).
+ */
 export async function appendLeaseEvents(
 	tx: Store,
 	target: { serverId: number | null; spaceId: number },
@@ -32,73 +45,63 @@ export async function appendLeaseEvents(
 	signal?: AbortSignal,
 ): Promise<AppendResult> {
 	const rejected: RejectedRecord[] = [];
-	let inserted = 0;
-	if (events.length === 0) return { inserted, rejected };
-	await tx.transaction(async () => {
+	if (events.length === 0) return { inserted: 0, rejected };
+	const inserted = await tx.transaction(async () => {
 		const cache = await internCache(tx);
-		// The INSERT of one chunk runs on SQLite's thread while this one prepares the next chunk:
-		// with two cores, JavaScript and SQLite work side by side instead of taking turns.
-		let inflight: Promise<{ changes: number }> | undefined;
-		try {
-			for (let i = 0; i < events.length; i += EVENT_CHUNK) {
-				signal?.throwIfAborted();
-				const chunk = events.slice(i, i + EVENT_CHUNK);
-				// One pass for keys; identities are built only for clients not interned yet (most are, after the first batches).
-				const clientKeys: (string | null)[] = new Array(chunk.length);
-				const freshClients: ClientIdentity[] = [];
-				const freshHosts: string[] = [];
-				const users: string[] = [];
-				for (let j = 0; j < chunk.length; j++) {
-					const e = chunk[j];
-					const key = clientKey(e);
-					clientKeys[j] = key;
-					if (key !== null && !cache.clients.has(key)) freshClients.push(clientIdentity(e)!);
-					if (e.hostname && !cache.hosts.has(e.hostname)) freshHosts.push(e.hostname);
-					if (e.user) users.push(e.user);
-				}
-				if (freshClients.length) await internClients(tx, cache, freshClients);
-				if (freshHosts.length) await internHostNames(tx, cache, freshHosts);
-				if (users.length) await internUserNames(tx, cache, users);
-				// Rows as JSON text directly (no per-row arrays to allocate and stringify): every value is a number,
-				// null, or an address key in hex, none of which needs escaping.
-				const rows: { hex: string; json: string }[] = [];
-				for (let j = 0; j < chunk.length; j++) {
-					const e = chunk[j];
-					const key = addressKey(e.ip);
-					if (!key) {
-						rejected.push({ index: i + j, message: `event ${i + j + 1}: "${e.ip}" is not an IP address` });
-						continue;
-					}
-					if (!Number.isFinite(e.ts)) {
-						rejected.push({ index: i + j, message: `event ${i + j + 1}: the time is missing` });
-						continue;
-					}
-					const ck = clientKeys[j];
-					const client = ck === null ? null : cache.clients.get(ck) ?? null;
-					const host = e.hostname ? cache.hosts.get(e.hostname) ?? null : null;
-					const user = e.user ? cache.users.get(e.user) ?? null : null;
-					const expires = typeof e.expires === 'number' && Number.isFinite(e.expires) ? Math.floor(e.expires) : null;
-					rows.push({
-						hex: key.hex,
-						json: `[${Math.floor(e.ts)},${LeaseEventKind[e.kind] ?? LeaseEventKind.other},${key.family},"${key.hex}",${client},${host},${user},${expires}]`,
-					});
-				}
-				// Address order keeps consecutive inserts into the (ip, ts …) index on neighbouring pages.
-				rows.sort((a, b) => (a.hex < b.hex ? -1 : a.hex > b.hex ? 1 : 0));
-				let json = '[';
-				for (let j = 0; j < rows.length; j++) json += (j ? ',' : '') + rows[j].json;
-				json += ']';
-				if (inflight) inserted += (await inflight).changes;
-				inflight = tx.run(INSERT, [target.spaceId, target.serverId, json]);
-				// Handled here so a failure while the next chunk is prepared is not an unhandled rejection; awaited below.
-				inflight.catch(() => undefined);
-			}
-		} catch (err) {
-			// Whatever failed, the statement in flight ends before the rollback is issued.
-			await inflight?.catch(() => undefined);
-			throw err;
+		// First pass: references already interned (after the first batches, nearly all), and what is not.
+		const clients = new Int32Array(events.length).fill(-1);
+		const hosts = new Int32Array(events.length).fill(-1);
+		const freshClients = new Map<string, ClientIdentity>();
+		const freshHosts = new Set<string>();
+		const freshUsers = new Set<string>();
+		for (let j = 0; j < events.length; j++) {
+			const e = events[j];
+			const c = knownClient(cache, e);
+			if (c === undefined) {
+				const key = clientKey(e)!;
+				if (!freshClients.has(key)) freshClients.set(key, clientIdentity(e)!);
+			} else clients[j] = c;
+			if (e.hostname) {
+				const h = cache.hosts.get(e.hostname);
+				if (h === undefined) freshHosts.add(e.hostname);
+				else hosts[j] = h;
+			} else hosts[j] = 0;
+			if (e.user && !cache.users.has(e.user)) freshUsers.add(e.user);
 		}
-		if (inflight) inserted += (await inflight).changes;
+		if (freshClients.size) await internClients(tx, cache, freshClients.values());
+		if (freshHosts.size) await internHostNames(tx, cache, freshHosts);
+		if (freshUsers.size) await internUserNames(tx, cache, freshUsers);
+		signal?.throwIfAborted();
+		// Second pass: columns. A log names the same addresses over and over: each spelling is parsed once.
+		const cols = new HistoryColumns(events.length);
+		const addresses = new Map<string, number>();
+		for (let j = 0; j < events.length; j++) {
+			const e = events[j];
+			let a = addresses.get(e.ip);
+			if (a === undefined) {
+				const key = addressKey(e.ip);
+				a = key ? cols.addresses.push({ hex: key.hex, family: key.family }) - 1 : -1;
+				addresses.set(e.ip, a);
+			}
+			if (a < 0) {
+				rejected.push({ index: j, message: `event ${j + 1}: "${e.ip}" is not an IP address` });
+				continue;
+			}
+			if (!Number.isFinite(e.ts)) {
+				rejected.push({ index: j, message: `event ${j + 1}: the time is missing` });
+				continue;
+			}
+			cols.push(
+				a,
+				Math.floor(e.ts),
+				LeaseEventKind[e.kind] ?? LeaseEventKind.other,
+				clients[j] >= 0 ? clients[j] : knownClient(cache, e) ?? 0,
+				hosts[j] >= 0 ? hosts[j] : cache.hosts.get(e.hostname!) ?? 0,
+				e.user ? cache.users.get(e.user) ?? 0 : 0,
+				typeof e.expires === 'number' && Number.isFinite(e.expires) ? Math.floor(e.expires) : NaN,
+			);
+		}
+		return writeHistory(tx, target, cols, signal);
 	});
 	return { inserted, rejected };
 }

@@ -5,6 +5,7 @@
 // The lease source is the server's HA group when it has one (copies of one lease held by both partners count
 // once), else 'server:<id>'. A partner only removes rows it wrote last, so a lease stays while any partner holds it.
 import type { Store } from './database.js';
+import { ensureStage, flushStaged, STAGE } from './lease-history.js';
 import { internCache, internClients, internHostNames } from './interning.js';
 import type { LeaseRecord, LeaseState } from '../source/domain/dhcp.js';
 import { clientIdentity } from '../source/domain/client-key.js';
@@ -131,7 +132,7 @@ function bound(sql: string, params: unknown[]): never[] {
  */
 const MINE = `(server_id = ?3 OR server_id NOT IN (SELECT id FROM server WHERE enabled AND status <> 'down'))`;
 
-const EVENT_INSERT = `INSERT OR IGNORE INTO lease_event (ts, kind, family, ip, space_id, server_id, client_ref, host_ref, expires)`;
+const EVENT_INSERT = `INSERT OR IGNORE INTO ${STAGE} (ts, kind, family, ip, space_id, server_id, client_ref, host_ref, expires)`;
 
 /** The difference between the previous and the new set, as events. ?1 now, ?2 space, ?3 server, ?4 source. */
 const DIFF_EVENTS = [
@@ -201,8 +202,10 @@ export async function replaceLeases(tx: Store, target: LeaseTarget, leases: Leas
 			 WHERE p = 0 OR p_client IS NOT client_ref OR p_host IS NOT host_ref OR p_state IS NOT state OR p_starts IS NOT starts
 				OR p_ends IS NOT ends OR p_cltt IS NOT cltt OR p_range IS NOT range_id`,
 		);
-		let events = 0;
-		for (const sql of DIFF_EVENTS) events += (await tx.run(sql, bound(sql, params))).changes;
+		// The rules stage their events; one set-wise pass then packs them into the history.
+		await ensureStage(tx);
+		for (const sql of DIFF_EVENTS) await tx.run(sql, bound(sql, params));
+		const events = await flushStaged(tx);
 		const ranges = await tx.all<{ id: number }>(
 			`SELECT range_id AS id FROM temp.ingest_changed WHERE range_id IS NOT NULL AND (p = 0 OR p_range IS NOT range_id OR p_state IS NOT state)
 			 UNION SELECT p_range FROM temp.ingest_changed WHERE p_range IS NOT NULL AND (p_range IS NOT range_id OR p_state IS NOT state)

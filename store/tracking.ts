@@ -11,6 +11,7 @@
 // it (to know who held the address when the window opened, and when that holding ended).
 // Strings in rows come from the network: sanitize them at display (renderRows does).
 import type { Store } from './database.js';
+import { bucketStart } from './lease-history.js';
 import { parseAddress, addressKeyHex, formatKey, tryParseAddress, type Family } from '../source/domain/ip.js';
 import { parseClientTerm, tryParseMac } from '../source/domain/mac.js';
 import { buildHoldings, DEFAULT_SKEW, holdsAt, overlaps, type EndReason, type Holding, type TimelineEvent } from '../source/domain/timeline.js';
@@ -163,9 +164,10 @@ async function addressEvents(store: Store, reads: AddressRead[], cap: number): P
 		const [from, to] = bounds(r.w);
 		const select = (part: number) => `SELECT * FROM (SELECT ${i} AS item, ${part} AS part, ${EVENT_COLUMNS} FROM lease_event WHERE ip = ?`;
 		return [
-			{ sql: `${select(0)} AND ts < ? ORDER BY ts DESC LIMIT ${EDGE})`, params: [r.key, from] },
-			{ sql: `${select(1)} AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ${cap + 1})`, params: [r.key, from, to] },
-			{ sql: `${select(2)} AND ts > ? ORDER BY ts LIMIT ${EDGE})`, params: [r.key, to] },
+			// t_first/t_last bound which chunks are unpacked (a chunk never crosses a bucket: see lease-history.ts).
+			{ sql: `${select(0)} AND t_first < ? AND ts < ? ORDER BY ts DESC LIMIT ${EDGE})`, params: [r.key, from, from] },
+			{ sql: `${select(1)} AND t_first BETWEEN ? AND ? AND t_last >= ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ${cap + 1})`, params: [r.key, bucketStart(from), to, from, from, to] },
+			{ sql: `${select(2)} AND t_last > ? AND ts > ? ORDER BY ts LIMIT ${EDGE})`, params: [r.key, to, to] },
 		];
 	});
 	const out: AddressEvents[] = reads.map(() => ({ events: [], capped: false, before: 0, after: 0 }));
@@ -443,14 +445,23 @@ const CLIENT_LOOKBACK = 10 * 86400;
  * that another client took the address before its lease ran out (a lost release) — is asked per open-ended
  * holding with one covering-index probe.
  */
+/** Past the skew allowance: a late HA copy of the previous holder's last renewal is not a new holder. */
+function probeParams(h: Holding, o: TrackOptions): unknown[] {
+	const after = h.from + (o.skew ?? DEFAULT_SKEW);
+	const until = h.to ?? FAR_FUTURE;
+	return [Buffer.from(h.ip, 'hex'), bucketStart(after), until, after, after, until, h.clientRef ?? 0];
+}
+
 async function holdingsOfClients(store: Store, ids: number[], w: TimeWindow, o: TrackOptions): Promise<{ holdings: Holding[]; capped: boolean }> {
 	const [from, to] = bounds(w);
 	const cap = o.maxEvents ?? 20_000;
 	const list = JSON.stringify(ids);
 	const rows = await store.all<EventRow & { ip: Buffer; part: number }>(
-		`SELECT * FROM (SELECT 1 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1)) AND ts BETWEEN ?2 AND ?3 ORDER BY ts LIMIT ?4)
-		 UNION ALL SELECT * FROM (SELECT 2 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1)) AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`,
-		[list, from - CLIENT_LOOKBACK, to, cap + 1],
+		`SELECT * FROM (SELECT 1 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
+			AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2 AND ts BETWEEN ?2 AND ?3 ORDER BY ts LIMIT ?4)
+		 UNION ALL SELECT * FROM (SELECT 2 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
+			AND t_first >= ?6 AND t_last > ?3 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`,
+		[list, from - CLIENT_LOOKBACK, to, cap + 1, bucketStart(from - CLIENT_LOOKBACK), bucketStart(to)],
 	);
 	const capped = rows.filter(r => r.part === 1).length > cap;
 	const truncatedEnd = rows.filter(r => r.part === 2).length >= EDGE || capped;
@@ -468,9 +479,9 @@ async function holdingsOfClients(store: Store, ids: number[], w: TimeWindow, o: 
 	// Open-ended holdings (no release/expiry of their own): did another client take the address first?
 	const open = holdings.filter(h => h.end === 'held' || h.end === 'lease-end');
 	const probes = open.map((h, i) => ({
-		sql: `SELECT * FROM (SELECT ${i} AS item, ts FROM lease_event WHERE ip = ? AND ts > ? AND ts <= ? AND kind IN (1, 2) AND coalesce(client_ref, 0) <> ? ORDER BY ts LIMIT 1)`,
-		// Past the skew allowance: a late HA copy of the previous holder's last renewal is not a new holder.
-		params: [Buffer.from(h.ip, 'hex'), h.from + (o.skew ?? DEFAULT_SKEW), h.to ?? FAR_FUTURE, h.clientRef ?? 0],
+		sql: `SELECT * FROM (SELECT ${i} AS item, ts FROM lease_event WHERE ip = ? AND t_first BETWEEN ? AND ? AND t_last > ?
+			AND ts > ? AND ts <= ? AND kind IN (1, 2) AND coalesce(client_ref, 0) <> ? ORDER BY ts LIMIT 1)`,
+		params: probeParams(h, o),
 	}));
 	for (const hit of await compound<{ item: number; ts: number }>(store, probes)) {
 		const h = open[hit.item];
@@ -526,8 +537,9 @@ export async function trackHost(store: Store, term: string, w: TimeWindow, o: Tr
 	// The clients that used these names: their holdings are the host's addresses.
 	const clients = await store.all<{ client_ref: number }>(
 		`SELECT DISTINCT client_ref FROM (
-		   SELECT client_ref FROM lease_event WHERE host_ref IN (SELECT value FROM json_each(?1)) AND ts BETWEEN ?2 AND ?3 AND client_ref IS NOT NULL LIMIT 20000)`,
-		[JSON.stringify(hosts.map(h => h.id)), from - 7 * 86400, to],
+		   SELECT client_ref FROM lease_chunk WHERE host_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?4 AND ?3 AND t_last >= ?2
+			AND client_ref IS NOT NULL LIMIT 20000)`,
+		[JSON.stringify(hosts.map(h => h.id)), from - 7 * 86400, to, bucketStart(from - 7 * 86400)],
 	);
 	const ids = clients.map(c => c.client_ref);
 	const hostIds = new Set(hosts.map(h => h.id));

@@ -27,8 +27,8 @@ export const retentionCommand: Command = {
 			return withStore(ctx, async store => {
 				const days = await retentionDays(store);
 				const counts = await store.get<{ lease: number; logon: number; config: number; oldest: number | null }>(
-					`SELECT (SELECT count(*) FROM lease_event) AS lease, (SELECT count(*) FROM logon_event) AS logon,
-					        (SELECT count(*) FROM config_event) AS config, (SELECT min(ts) FROM lease_event) AS oldest`,
+					`SELECT (SELECT coalesce(sum(n), 0) FROM lease_page) AS lease, (SELECT count(*) FROM logon_event) AS logon,
+					        (SELECT count(*) FROM config_event) AS config, (SELECT min(t_first) FROM lease_page) AS oldest`,
 				);
 				const info = { days, cutoff: now - days * 86400, events: counts };
 				ctx.stdout.write(

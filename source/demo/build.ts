@@ -185,7 +185,7 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
 			ranges: await count(store, 'range'),
 			servers: await count(store, 'server'),
 			leases: (await store.get<{ n: number }>(`SELECT count(*) AS n FROM lease WHERE state IN ('active', 'reserved')`))!.n,
-			leaseEvents: await count(store, 'lease_event'),
+			leaseEvents: (await store.get<{ n: number }>('SELECT coalesce(sum(n), 0) AS n FROM lease_page'))!.n,
 			logons: await count(store, 'logon_event'),
 			issues,
 		};

@@ -394,26 +394,75 @@ CREATE INDEX lease_host ON lease (host_ref);
 CREATE INDEX lease_range ON lease (range_id, state);
 CREATE INDEX lease_server ON lease (server_id);
 
--- Lease history, append-only. kind: 1 assign (new), 2 renew, 3 release, 4 expire, 5 decline,
--- 6 delete, 7 offer, 8 conflict (address in use), 9 other.
--- The ip index is UNIQUE over the event's identity so re-reading a log never duplicates history.
-CREATE TABLE lease_event (
+-- Lease history. kind: 1 assign (new), 2 renew, 3 release, 4 expire, 5 decline, 6 delete, 7 offer,
+-- 8 conflict (address in use), 9 other.
+-- Stored packed, because one B-tree row (and three index entries) per event caps ingest far below what a
+-- busy site's history needs: a chunk holds the events of one (address, server, client, host) from one ingest
+-- batch within one aligned time bucket (ts >> 22, about 48.5 days), as a JSONB array of [ts, kind, user_ref,
+-- expires] in time order. A bucket bounds every chunk's span, so "events of X between lo and hi" is an index
+-- range t_first BETWEEN ((lo >> 22) << 22) AND hi. Ingest drops an event already stored under the same key,
+-- time and kind, so re-reading a log writes nothing.
+CREATE TABLE lease_chunk (
 	id         INTEGER PRIMARY KEY,
-	ts         INTEGER NOT NULL,
-	kind       INTEGER NOT NULL,
-	family     INTEGER NOT NULL,
 	ip         BLOB NOT NULL,
+	family     INTEGER NOT NULL,
 	space_id   INTEGER NOT NULL DEFAULT 1,
 	server_id  INTEGER,
 	client_ref INTEGER,
 	host_ref   INTEGER,
-	user_ref   INTEGER,
-	expires    INTEGER
+	t_first    INTEGER NOT NULL,
+	t_last     INTEGER NOT NULL,
+	n          INTEGER NOT NULL,
+	ev         BLOB NOT NULL
 );
-CREATE UNIQUE INDEX lease_event_ip ON lease_event (ip, ts, kind, coalesce(server_id, 0), coalesce(client_ref, 0));
-CREATE INDEX lease_event_client ON lease_event (client_ref, ts);
-CREATE INDEX lease_event_host ON lease_event (host_ref, ts);
-CREATE INDEX lease_event_ts ON lease_event (ts);
+CREATE INDEX lease_chunk_ip ON lease_chunk (ip, t_first);
+CREATE INDEX lease_chunk_client ON lease_chunk (client_ref, t_first) WHERE client_ref IS NOT NULL;
+CREATE INDEX lease_chunk_host ON lease_chunk (host_ref, t_first) WHERE host_ref IS NOT NULL;
+-- Purge by age (ingest appends in roughly time order, so this index grows at its end).
+CREATE INDEX lease_chunk_first ON lease_chunk (t_first);
+
+-- The same events in time order, for "newest first" lists and purge by age: each ingest batch's events sorted
+-- by time, cut into pages of at most 1024, each a JSONB array of
+-- [ts, kind, family, ip (hex), space_id, server_id, client_ref, host_ref, user_ref, expires].
+CREATE TABLE lease_page (
+	id      INTEGER PRIMARY KEY,
+	t_first INTEGER NOT NULL,
+	t_last  INTEGER NOT NULL,
+	n       INTEGER NOT NULL,
+	ev      BLOB NOT NULL
+);
+CREATE INDEX lease_page_last ON lease_page (t_last);
+CREATE INDEX lease_page_first ON lease_page (t_first);
+
+-- One row per event, unpacked from the chunks. Select through an indexed chunk column (ip, client_ref,
+-- host_ref) and bound t_first/t_last where a time window is known; never scan it whole. id = chunk id << 12 | position.
+CREATE VIEW lease_event AS
+	SELECT (c.id << 12) | e.key AS id, e.value ->> 0 AS ts, e.value ->> 1 AS kind, c.family, c.ip, c.space_id, c.server_id,
+	       c.client_ref, c.host_ref, e.value ->> 2 AS user_ref, e.value ->> 3 AS expires, c.t_first, c.t_last
+	FROM lease_chunk c, json_each(c.ev) e;
+
+-- Hand-written rows (fixtures, one-off repairs) may be inserted into the view one event each; ingest packs them
+-- through store/lease-history.ts instead. An event already stored is ignored, as ingest ignores it.
+CREATE TRIGGER lease_event_insert INSTEAD OF INSERT ON lease_event
+WHEN NOT EXISTS (SELECT 1 FROM lease_chunk c, json_each(c.ev) e
+	WHERE c.ip = NEW.ip AND c.t_first BETWEEN (NEW.ts >> 22) << 22 AND NEW.ts AND c.t_last >= NEW.ts
+		AND c.space_id = coalesce(NEW.space_id, 1) AND c.server_id IS NEW.server_id AND c.client_ref IS NEW.client_ref
+		AND c.host_ref IS NEW.host_ref AND e.value ->> 0 = NEW.ts AND e.value ->> 1 = NEW.kind)
+BEGIN
+	INSERT INTO lease_chunk (ip, family, space_id, server_id, client_ref, host_ref, t_first, t_last, n, ev)
+	VALUES (NEW.ip, coalesce(NEW.family, CASE length(NEW.ip) WHEN 4 THEN 4 ELSE 6 END), coalesce(NEW.space_id, 1), NEW.server_id,
+		NEW.client_ref, NEW.host_ref, NEW.ts, NEW.ts, 1, jsonb_array(jsonb_array(NEW.ts, NEW.kind, NEW.user_ref, NEW.expires)));
+	INSERT INTO lease_page (t_first, t_last, n, ev)
+	VALUES (NEW.ts, NEW.ts, 1, jsonb_array(jsonb_array(NEW.ts, NEW.kind, coalesce(NEW.family, CASE length(NEW.ip) WHEN 4 THEN 4 ELSE 6 END),
+		lower(hex(NEW.ip)), coalesce(NEW.space_id, 1), NEW.server_id, NEW.client_ref, NEW.host_ref, NEW.user_ref, NEW.expires)));
+END;
+
+-- One row per event in time order, unpacked from the pages; bound t_last (index) and t_first. id = page id << 12 | position.
+CREATE VIEW lease_event_page AS
+	SELECT (p.id << 12) | e.key AS id, e.value ->> 0 AS ts, e.value ->> 1 AS kind, e.value ->> 2 AS family, unhex(e.value ->> 3) AS ip,
+	       e.value ->> 4 AS space_id, e.value ->> 5 AS server_id, e.value ->> 6 AS client_ref, e.value ->> 7 AS host_ref,
+	       e.value ->> 8 AS user_ref, e.value ->> 9 AS expires, p.t_first, p.t_last
+	FROM lease_page p, json_each(p.ev) e;
 
 -- Logon history from domain controllers (4624/4634/4647/4768/4769) and imported logon records.
 CREATE TABLE logon_event (

@@ -1,0 +1,410 @@
+// The packed lease history (lease_chunk + lease_page, see 001_initial.sql): the one writer of both tables,
+// from JavaScript rows (log ingest) or from rows staged in SQL (lease-set differences), with the duplicate check
+// that makes re-reading a log a no-op.
+import type { Store } from './database.js';
+
+/** Chunks are confined to aligned buckets of 2^22 s (about 48.5 days): ts >> BUCKET_BITS. */
+export const BUCKET_BITS = 22;
+const BUCKET = 2 ** BUCKET_BITS;
+/** Events per chunk and per page: positions fit the low 12 bits of an event id. */
+const CHUNK_MAX = 4096;
+export const PAGE_MAX = 1024;
+
+/** First second of the bucket holding `ts`: every chunk that can hold events at or after ts starts at or after it. */
+export function bucketStart(ts: number): number {
+	return Math.floor(ts / BUCKET) * BUCKET;
+}
+
+/**
+ * Events with their references resolved, column by column (typed arrays: a million events make no garbage per
+ * event). Reference columns use 0 for none (row ids start at 1); `expires` uses NaN.
+ */
+export class HistoryColumns {
+	n = 0;
+	/** Distinct addresses of the batch; `ip` indexes into them. */
+	readonly addresses: { hex: string; family: number }[] = [];
+	ip: Int32Array;
+	ts: Float64Array;
+	kind: Uint8Array;
+	client: Int32Array;
+	host: Int32Array;
+	user: Int32Array;
+	expires: Float64Array;
+
+	constructor(capacity: number) {
+		this.ip = new Int32Array(capacity);
+		this.ts = new Float64Array(capacity);
+		this.kind = new Uint8Array(capacity);
+		this.client = new Int32Array(capacity);
+		this.host = new Int32Array(capacity);
+		this.user = new Int32Array(capacity);
+		this.expires = new Float64Array(capacity);
+	}
+
+	push(ip: number, ts: number, kind: number, client: number, host: number, user: number, expires: number): void {
+		const i = this.n++;
+		this.ip[i] = ip;
+		this.ts[i] = ts;
+		this.kind[i] = kind;
+		this.client[i] = client;
+		this.host[i] = host;
+		this.user[i] = user;
+		this.expires[i] = expires;
+	}
+}
+
+/**
+ * JSON text written straight into bytes: the statements of a large batch carry megabytes of numbers, and as
+ * JavaScript strings they would be garbage the collector must trace. SQLite reads it as CAST(? AS TEXT).
+ */
+class JsonBytes {
+	buf = Buffer.allocUnsafe(1 << 20);
+	len = 0;
+
+	private room(n: number): void {
+		if (this.len + n <= this.buf.length) return;
+		const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+		this.buf.copy(next, 0, 0, this.len);
+		this.buf = next;
+	}
+
+	byte(c: number): void {
+		this.room(1);
+		this.buf[this.len++] = c;
+	}
+
+	ascii(text: string): void {
+		const n = text.length;
+		this.room(n);
+		// Short constant pieces byte by byte: Buffer#write's call overhead costs more than these few bytes.
+		if (n <= 8) for (let i = 0; i < n; i++) this.buf[this.len++] = text.charCodeAt(i);
+		else this.len += this.buf.write(text, this.len, 'latin1');
+	}
+
+	/** An integer of magnitude below 2^53 (times and row ids). */
+	int(n: number): void {
+		this.room(17);
+		const buf = this.buf;
+		if (n < 0) {
+			buf[this.len++] = 0x2d;
+			n = -n;
+		}
+		if (n < 0x80000000) {
+			// 32-bit arithmetic: every time before 2038 and every row id in practice.
+			let digits = 1;
+			for (let p = 10; p <= n && digits < 10; p *= 10) digits++;
+			let at = (this.len += digits);
+			let v = n | 0;
+			do {
+				const q = (v / 10) | 0;
+				buf[--at] = 0x30 + v - q * 10;
+				v = q;
+			} while (v > 0);
+			return;
+		}
+		this.len += buf.write(String(n), this.len, 'latin1');
+	}
+
+	ref(n: number): void {
+		if (n === 0) this.ascii('null');
+		else this.int(n);
+	}
+
+	time(n: number): void {
+		if (Number.isNaN(n)) this.ascii('null');
+		else this.int(n);
+	}
+
+	take(): Buffer {
+		const out = Buffer.from(this.buf.subarray(0, this.len));
+		this.len = 0;
+		return out;
+	}
+}
+
+const CHUNK_INSERT = `INSERT INTO lease_chunk (ip, family, space_id, server_id, client_ref, host_ref, t_first, t_last, n, ev)
+	SELECT unhex(value ->> 0), value ->> 1, ?1, ?2, value ->> 2, value ->> 3, value ->> 5, value ->> 6, value ->> 7, jsonb_extract(value, '$[4]')
+	FROM jsonb_each(CAST(?3 AS TEXT))`;
+
+const PAGE_INSERT = `INSERT INTO lease_page (t_first, t_last, n, ev)
+	SELECT value ->> 0, value ->> 1, value ->> 2, jsonb_extract(value, '$[3]') FROM jsonb_each(CAST(?1 AS TEXT))`;
+
+/** Stored events of the same key overlapping each candidate: [candidate index, JSON of the chunk's events]. */
+const OVERLAPS = `SELECT k.key AS g, json(c.ev) AS ev FROM json_each(?3) k
+	JOIN lease_chunk c ON c.ip = unhex(k.value ->> 0) AND c.t_first BETWEEN k.value ->> 3 AND k.value ->> 5
+	WHERE c.t_last >= k.value ->> 4 AND c.space_id = ?1 AND c.server_id IS ?2
+		AND c.client_ref IS k.value ->> 1 AND c.host_ref IS k.value ->> 2`;
+
+/** Groups (chunk keys) per statement, and events per page statement: small enough that no statement's text is large. */
+const GROUPS_PER_STATEMENT = 4000;
+const EVENTS_PER_PAGE_STATEMENT = 16 * 1024;
+
+/**
+ * Writes events of one server (or none) into one address space, in the caller's transaction. Duplicates — the same
+ * address, server, client, host, time and kind, within the batch or already stored — are dropped. Returns how
+ * many events were written.
+ */
+export async function writeHistory(tx: Store, target: { serverId: number | null; spaceId: number }, cols: HistoryColumns, signal?: AbortSignal): Promise<number> {
+	const n = cols.n;
+	if (n === 0) return 0;
+	const { ip, ts, kind, client, host } = cols;
+	// Address order (rank of each distinct address), so chunk inserts land on neighbouring index pages.
+	const byHex = cols.addresses.map((_, i) => i).sort((a, b) => (cols.addresses[a].hex < cols.addresses[b].hex ? -1 : 1));
+	const rank = new Int32Array(cols.addresses.length);
+	byHex.forEach((a, r) => (rank[a] = r));
+	// Counting sort by address rank keeps each address's events in batch order; then each address's run is put
+	// in (client, host, ts, kind) order — already so for the usual run of one client in time order.
+	const start = new Int32Array(byHex.length + 1);
+	for (let i = 0; i < n; i++) start[rank[ip[i]] + 1]++;
+	for (let r = 0; r < byHex.length; r++) start[r + 1] += start[r];
+	const order = new Uint32Array(n);
+	const fill = start.slice(0, byHex.length);
+	for (let i = 0; i < n; i++) order[fill[rank[ip[i]]]++] = i;
+	const cmp = (a: number, b: number) => client[a] - client[b] || host[a] - host[b] || ts[a] - ts[b] || kind[a] - kind[b];
+	for (let r = 0; r < byHex.length; r++) {
+		const lo = start[r];
+		const hi = start[r + 1];
+		let sorted = true;
+		for (let j = lo + 1; j < hi && sorted; j++) if (cmp(order[j - 1], order[j]) > 0) sorted = false;
+		if (!sorted) order.subarray(lo, hi).sort(cmp);
+	}
+	// Chunk boundaries: a new key, a new bucket, or a full chunk. Duplicates inside the batch are dropped here.
+	const keep = new Uint8Array(n);
+	const groupStarts: number[] = [];
+	let prev = -1;
+	let inGroup = 0;
+	for (let j = 0; j < n; j++) {
+		const i = order[j];
+		const same = prev >= 0 && ip[prev] === ip[i] && client[prev] === client[i] && host[prev] === host[i];
+		if (same && ts[prev] === ts[i] && kind[prev] === kind[i]) continue;
+		keep[i] = 1;
+		if (!same || Math.floor(ts[prev] / BUCKET) !== Math.floor(ts[i] / BUCKET) || inGroup === CHUNK_MAX) {
+			groupStarts.push(j);
+			inGroup = 0;
+		}
+		inGroup++;
+		prev = i;
+	}
+	groupStarts.push(n);
+	await dropStored(tx, target, cols, order, groupStarts, keep, signal);
+	signal?.throwIfAborted();
+
+	// Statements go out as they are built: SQLite's thread inserts one while this thread builds the next.
+	const pending: Promise<unknown>[] = [];
+	const send = (sql: string, params: (string | number | null | Buffer)[]) => {
+		const p = tx.run(sql, params);
+		p.catch(() => undefined);
+		pending.push(p);
+	};
+	const out = new JsonBytes();
+	let written = 0;
+	let groups = 0;
+	for (let g = 0; g + 1 < groupStarts.length; g++) {
+		let first = -1;
+		let last = -1;
+		let count = 0;
+		for (let j = groupStarts[g]; j < groupStarts[g + 1]; j++) {
+			const i = order[j];
+			if (!keep[i]) continue;
+			if (count === 0) {
+				first = i;
+				const a = cols.addresses[ip[i]];
+				out.ascii(groups ? ',["' : '[["');
+				out.ascii(a.hex);
+				out.ascii('",');
+				out.int(a.family);
+				out.byte(0x2c);
+				out.ref(client[i]);
+				out.byte(0x2c);
+				out.ref(host[i]);
+				out.ascii(',[');
+			} else out.byte(0x2c);
+			out.byte(0x5b);
+			out.int(ts[i]);
+			out.byte(0x2c);
+			out.int(kind[i]);
+			out.byte(0x2c);
+			out.ref(cols.user[i]);
+			out.byte(0x2c);
+			out.time(cols.expires[i]);
+			out.byte(0x5d);
+			last = i;
+			count++;
+		}
+		if (count === 0) continue;
+		// The chunk's events went first so its bounds are known; they close the row: [hex, family, client, host, [events], t_first, t_last, n].
+		out.ascii('],');
+		out.int(ts[first]);
+		out.byte(0x2c);
+		out.int(ts[last]);
+		out.byte(0x2c);
+		out.int(count);
+		out.byte(0x5d);
+		written += count;
+		if (++groups === GROUPS_PER_STATEMENT) {
+			out.byte(0x5d);
+			send(CHUNK_INSERT, [target.spaceId, target.serverId, out.take()]);
+			groups = 0;
+		}
+	}
+	if (groups) {
+		out.byte(0x5d);
+		send(CHUNK_INSERT, [target.spaceId, target.serverId, out.take()]);
+	}
+
+	// Pages: the kept events in time order (a log usually is in order already: sort only when it is not).
+	const timeOrder = new Uint32Array(written);
+	let k = 0;
+	let inOrder = true;
+	for (let i = 0; i < n; i++) {
+		if (!keep[i]) continue;
+		if (k && ts[timeOrder[k - 1]] > ts[i]) inOrder = false;
+		timeOrder[k++] = i;
+	}
+	if (!inOrder) timeOrder.sort((a, b) => ts[a] - ts[b] || a - b);
+	const server = target.serverId === null ? 'null' : String(target.serverId);
+	let pages = 0;
+	for (let p = 0; p < written; p += PAGE_MAX) {
+		const end = Math.min(written, p + PAGE_MAX);
+		out.ascii(pages ? ',[' : '[[');
+		out.int(ts[timeOrder[p]]);
+		out.byte(0x2c);
+		out.int(ts[timeOrder[end - 1]]);
+		out.byte(0x2c);
+		out.int(end - p);
+		out.ascii(',[');
+		for (let j = p; j < end; j++) {
+			const i = timeOrder[j];
+			const a = cols.addresses[ip[i]];
+			out.ascii(j > p ? ',[' : '[');
+			out.int(ts[i]);
+			out.byte(0x2c);
+			out.int(kind[i]);
+			out.byte(0x2c);
+			out.int(a.family);
+			out.ascii(',"');
+			out.ascii(a.hex);
+			out.ascii('",');
+			out.int(target.spaceId);
+			out.byte(0x2c);
+			out.ascii(server);
+			out.byte(0x2c);
+			out.ref(client[i]);
+			out.byte(0x2c);
+			out.ref(host[i]);
+			out.byte(0x2c);
+			out.ref(cols.user[i]);
+			out.byte(0x2c);
+			out.time(cols.expires[i]);
+			out.byte(0x5d);
+		}
+		out.ascii(']]');
+		pages++;
+		if (pages * PAGE_MAX >= EVENTS_PER_PAGE_STATEMENT) {
+			out.byte(0x5d);
+			send(PAGE_INSERT, [out.take()]);
+			pages = 0;
+		}
+	}
+	if (pages) {
+		out.byte(0x5d);
+		send(PAGE_INSERT, [out.take()]);
+	}
+	await Promise.all(pending);
+	return written;
+}
+
+/**
+ * Clears `keep` for events already stored under the same key, time and kind. Skipped whole when every event is
+ * newer than everything stored (the usual case: a log read on from where it stopped).
+ */
+async function dropStored(
+	tx: Store,
+	target: { serverId: number | null; spaceId: number },
+	cols: HistoryColumns,
+	order: Uint32Array,
+	groupStarts: number[],
+	keep: Uint8Array,
+	signal?: AbortSignal,
+): Promise<void> {
+	const newest = (await tx.get<{ t: number | null }>('SELECT max(t_last) AS t FROM lease_page'))?.t ?? null;
+	if (newest === null) return;
+	const { ts, kind } = cols;
+	const candidates: number[] = [];
+	for (let g = 0; g + 1 < groupStarts.length; g++) if (ts[order[groupStarts[g]]] <= newest) candidates.push(g);
+	for (let c = 0; c < candidates.length; c += GROUPS_PER_STATEMENT) {
+		signal?.throwIfAborted();
+		const part = candidates.slice(c, c + GROUPS_PER_STATEMENT);
+		const keys = part.map(g => {
+			const i = order[groupStarts[g]];
+			const first = ts[i];
+			const a = cols.addresses[cols.ip[i]];
+			return [a.hex, cols.client[i] || null, cols.host[i] || null, bucketStart(first), first, ts[order[groupStarts[g + 1] - 1]]];
+		});
+		const found = await tx.all<{ g: number; ev: string }>(OVERLAPS, [target.spaceId, target.serverId, JSON.stringify(keys)]);
+		const stored = new Map<number, Set<string>>();
+		for (const f of found) {
+			let set = stored.get(f.g);
+			if (!set) stored.set(f.g, (set = new Set()));
+			for (const e of JSON.parse(f.ev) as number[][]) set.add(`${e[0]}|${e[1]}`);
+		}
+		for (const [at, set] of stored) {
+			const g = part[at];
+			for (let j = groupStarts[g]; j < groupStarts[g + 1]; j++) {
+				const i = order[j];
+				if (set.has(`${ts[i]}|${kind[i]}`)) keep[i] = 0;
+			}
+		}
+	}
+}
+
+/** The staging table lease-set differences are written to before `flushStaged` packs them. */
+export const STAGE = 'temp.lease_event_stage';
+
+export async function ensureStage(tx: Store): Promise<void> {
+	await tx.exec(
+		`CREATE TEMP TABLE IF NOT EXISTS lease_event_stage (ts INTEGER NOT NULL, kind INTEGER NOT NULL, family INTEGER NOT NULL, ip BLOB NOT NULL,
+			space_id INTEGER NOT NULL, server_id INTEGER, client_ref INTEGER, host_ref INTEGER, user_ref INTEGER, expires INTEGER,
+			UNIQUE (ip, ts, kind, space_id, server_id, client_ref, host_ref))`,
+	);
+}
+
+/**
+ * Packs the staged events into chunks and pages (set-wise, in SQL: a lease-set difference can be a million rows
+ * that never need to visit JavaScript), dropping those already stored, and empties the stage. Returns how many were written.
+ */
+export async function flushStaged(tx: Store): Promise<number> {
+	const newest = (await tx.get<{ t: number | null }>('SELECT max(t_last) AS t FROM lease_page'))?.t ?? null;
+	if (newest !== null) {
+		await tx.run(
+			`DELETE FROM temp.lease_event_stage AS s WHERE s.ts <= ?1 AND EXISTS (
+				SELECT 1 FROM lease_chunk c, json_each(c.ev) e
+				WHERE c.ip = s.ip AND c.t_first BETWEEN (s.ts >> ${BUCKET_BITS}) << ${BUCKET_BITS} AND s.ts AND c.t_last >= s.ts
+					AND c.space_id = s.space_id AND c.server_id IS s.server_id AND c.client_ref IS s.client_ref AND c.host_ref IS s.host_ref
+					AND e.value ->> 0 = s.ts AND e.value ->> 1 = s.kind)`,
+			[newest],
+		);
+	}
+	const { changes } = await tx.run(
+		`INSERT INTO lease_chunk (ip, family, space_id, server_id, client_ref, host_ref, t_first, t_last, n, ev)
+		 SELECT ip, family, space_id, server_id, client_ref, host_ref, min(ts), max(ts), count(*),
+			jsonb_group_array(jsonb_array(ts, kind, user_ref, expires) ORDER BY ts, kind)
+		 FROM (SELECT *, (row_number() OVER (PARTITION BY ip, space_id, server_id, client_ref, host_ref, ts >> ${BUCKET_BITS} ORDER BY ts, kind) - 1) / ${CHUNK_MAX} AS part
+		       FROM temp.lease_event_stage)
+		 GROUP BY ip, space_id, server_id, client_ref, host_ref, ts >> ${BUCKET_BITS}, part
+		 ORDER BY ip`,
+	);
+	let written = 0;
+	if (changes > 0) {
+		written = (await tx.get<{ n: number }>('SELECT count(*) AS n FROM temp.lease_event_stage'))!.n;
+		await tx.run(
+			`INSERT INTO lease_page (t_first, t_last, n, ev)
+			 SELECT min(ts), max(ts), count(*),
+				jsonb_group_array(jsonb_array(ts, kind, family, lower(hex(ip)), space_id, server_id, client_ref, host_ref, user_ref, expires) ORDER BY ts, rowid)
+			 FROM (SELECT rowid, *, (row_number() OVER (ORDER BY ts, rowid) - 1) / ${PAGE_MAX} AS page FROM temp.lease_event_stage)
+			 GROUP BY page ORDER BY page`,
+		);
+	}
+	await tx.run('DELETE FROM temp.lease_event_stage');
+	return written;
+}
