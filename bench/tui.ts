@@ -106,7 +106,7 @@ interface Session {
 
 const FRAME_END = '\u001b[?2026l';
 
-async function session(db: string, pane: string): Promise<Session> {
+export async function session(db: string, pane: string): Promise<Session> {
 	// No background collector: the seeded servers have no endpoints, and its writes would be noise here.
 	const p = spawn('script', ['-qfec', `stty cols 120 rows 30; exec node ${NODE_ARGS} ${cli} --db ${db}`, '/dev/null'], { cwd: root, env: { ...process.env, IPAM_TUI_COLLECT: '0' } });
 	let pending = '';
@@ -160,7 +160,7 @@ function report(label: string, lat: number[], cpu: number): void {
 	console.log(`  ${label.padEnd(44)} n=${String(lat.length).padStart(4)}  p50 ${ms(pct(lat, 50))}  p99 ${ms(pct(lat, 99))}  max ${ms(Math.max(...lat))}  ipam CPU ${ms(cpu / lat.length)}/key`);
 }
 
-async function scrolling(s: Session, label: string, presses: number): Promise<void> {
+export async function scrolling(s: Session, label: string, presses: number): Promise<void> {
 	const lat: number[] = [];
 	const cpu0 = s.cpu();
 	for (let i = 0; i < presses; i++) lat.push(await s.press(i % 10 === 9 ? PGDN : DOWN, settled));
@@ -168,7 +168,7 @@ async function scrolling(s: Session, label: string, presses: number): Promise<vo
 	report(label, lat, s.cpu() - cpu0);
 }
 
-async function filtering(s: Session, label: string, text: string): Promise<void> {
+export async function filtering(s: Session, label: string, text: string): Promise<void> {
 	const lat: number[] = [];
 	let cpu = 0;
 	for (let round = 0; round < 5; round++) {

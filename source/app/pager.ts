@@ -108,7 +108,9 @@ export class Pager<Row extends Keyed> {
 		this.error = null;
 		this.changed();
 		return this.enqueue(async generation => {
-			const limit = this.height * 2;
+			// Three screens in one read: with two, the prefetch (cursor within two screens of the edge) would at once
+			// send a second read, and a filtered read's cost is mostly per query (each typed key starts one).
+			const limit = this.height * 3;
 			const rows = await this.fetch(fromEnd ? 'before' : 'after', anchor, limit, anchor ? true : undefined);
 			if (generation !== this.generation) return;
 			this.buffer = rows;

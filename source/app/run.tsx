@@ -105,7 +105,9 @@ export async function runTui(options: TuiOptions): Promise<number> {
 		{
 			exitOnCtrlC: false,
 			patchConsole: true,
-			maxFps: 120,
+			// Ink holds a frame until 1000/maxFps ms after the previous one: at 120 that was up to 9 ms on every key
+			// typed right after a frame. Frames cost a few ms now, so the hold can be short.
+			maxFps: 500,
 			onRender: () => {
 				if (!benchExit || !rowsReady) return;
 				const cpu = process.cpuUsage();
