@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Store } from '../store/database.js';
 import { track } from '../store/tracking.js';
 import { insertLogons } from '../store/logons.js';
+import { HistoryColumns, writeHistory } from '../store/lease-history.js';
 import { intToMac } from '../source/domain/mac.js';
 import { formatKey } from '../source/domain/ip.js';
 import type { LogonRecord } from '../source/domain/logon.js';
@@ -120,8 +121,10 @@ async function build(p: Plan, dir: string): Promise<Built> {
 	const total = p.leaseEvents;
 	const logonEvery = total / p.logonEvents;
 	const batch = 250_000;
-	const cols = ['ts', 'kind', 'family', { name: 'ip', blob: true }, 'server_id', 'client_ref', 'host_ref', 'expires'];
-	let rows: unknown[][] = [];
+	// One column set per server (1, 2 = the HA pair, 3 = Kea): a history batch belongs to one server.
+	const fresh = () => new Map<number, HistoryColumns>();
+	let rows = fresh();
+	let pending = 0;
 	let logons: LogonRecord[] = [];
 	let rawLines: string[] = [];
 	let insertSeconds = 0;
@@ -133,31 +136,40 @@ async function build(p: Plan, dir: string): Promise<Built> {
 	const flush = async () => {
 		const t0 = process.hrtime.bigint();
 		const c0 = process.cpuUsage();
-		await store.insertMany('lease_event', cols, rows, { conflict: 'ignore' });
+		await store.transaction(async tx => {
+			for (const [serverId, cols] of rows) await writeHistory(tx, { serverId, spaceId: 1 }, cols);
+		});
 		if (logons.length) await insertLogons(store, logons);
 		insertSeconds += Number(process.hrtime.bigint() - t0) / 1e9;
 		const c = process.cpuUsage(c0);
 		insertCpuSeconds += (c.user + c.system) / 1e6;
-		written += rows.length;
+		written += pending;
 		if (firstMillionSeconds === 0 && written >= 1_000_000) firstMillionSeconds = insertSeconds;
 		if (!rawOut.write(rawLines.join(''))) await new Promise(r => rawOut.once('drain', r));
-		rows = [];
+		rows = fresh();
+		pending = 0;
 		logons = [];
 		rawLines = [];
 		if (written % 5_000_000 < batch) console.log(`  … ${written.toLocaleString()} lease events, ${logonCount.toLocaleString()} logons, ${insertSeconds.toFixed(1)} s in the store`);
+	};
+	const push = (server: number, hex: string, family: number, ts: number, kind: number, client: number, expires: number | null) => {
+		let cols = rows.get(server);
+		if (!cols) rows.set(server, (cols = new HistoryColumns(batch)));
+		cols.push(cols.address(hex, family), ts, kind, client, client, 0, expires ?? NaN);
+		pending++;
 	};
 	const emit = (ts: number, kind: number, s: Slot, expires: number | null) => {
 		const family = s.v6 ? 6 : 4;
 		const hex = s.v6 ? v6hex(s.ip) : v4hex(s.ip);
 		// 60% of addresses sit behind the HA pair (copy from the partner, clock 3 s ahead), the rest on Kea.
 		const ha = s.ip % 5 < 3;
-		rows.push([ts, kind, family, hex, ha ? 1 : 3, s.client, s.client, expires]);
+		push(ha ? 1 : 3, hex, family, ts, kind, s.client, expires);
 		const d = new Date(ts * 1000);
 		const date = `${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCFullYear() % 100).padStart(2, '0')}`;
 		const time = d.toISOString().slice(11, 19);
 		const ipText = s.v6 ? v6text(s.ip) : v4text(s.ip);
 		rawLines.push(`${kind === 1 ? 10 : kind === 2 ? 11 : kind === 3 ? 12 : 16},${date},${time},${kind === 1 ? 'Assign' : kind === 2 ? 'Renew' : kind === 3 ? 'Release' : 'Expired'},${ipText},${host(s.client)}.corp.example,${mac(s.client).replace(/:/g, '').toUpperCase()},\n`);
-		if (ha && rand() < 0.25) rows.push([ts + 3, kind, family, hex, 2, s.client, s.client, expires === null ? null : expires + 3]);
+		if (ha && rand() < 0.25) push(2, hex, family, ts + 3, kind, s.client, expires === null ? null : expires + 3);
 	};
 
 	for (let i = 0; i < total; ) {
@@ -175,7 +187,7 @@ async function build(p: Plan, dir: string): Promise<Built> {
 				s.ip = -1;
 			}
 		}
-		i = written + rows.length;
+		i = written + pending;
 		// Logons: the client's user at its host and current IPv4 address.
 		while (logonCount < ((i + 1) / logonEvery) && logonCount < p.logonEvents) {
 			const ls = slots[Math.floor(rand() * slots.length)];
@@ -185,11 +197,11 @@ async function build(p: Plan, dir: string): Promise<Built> {
 			logons.push({ ts, kind: rand() < 0.8 ? 4624 : 4769, user: `user${u}`, domain: 'CORP', host: host(ls.client).toUpperCase(), ip: v4text(ls.ip), family: 4, logonId: null, serverId: null, source: 'dc:dc1' });
 		}
 		if (rand() < 0.0005 && samples.length < 2000 && s.ip >= 0) samples.push({ ip: s.v6 ? v6text(s.ip) : v4text(s.ip), ts });
-		if (rows.length >= batch) await flush();
+		if (pending >= batch) await flush();
 	}
-	if (rows.length) await flush();
+	if (pending) await flush();
 	await new Promise(r => rawOut.end(r));
-	const counts = await store.get<{ lease: number; logon: number }>('SELECT (SELECT max(id) FROM lease_event) AS lease, (SELECT count(*) FROM logon_event) AS logon');
+	const counts = await store.get<{ lease: number; logon: number }>('SELECT (SELECT sum(n) FROM lease_page) AS lease, (SELECT count(*) FROM logon_event) AS logon');
 	await store.exec('PRAGMA wal_checkpoint(TRUNCATE)');
 	await store.close();
 	const built: Built = { store: file, raw, insertSeconds, insertCpuSeconds, firstMillionSeconds, leaseRows: counts?.lease ?? 0, logonRows: counts?.logon ?? 0, samples };
@@ -238,19 +250,18 @@ async function ingestProbe(dir: string, events: number, perTransaction: number):
 	for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
 	const store = await Store.open(file, { cacheMiB: 1024 });
 	const rand = prng(99);
-	const cols = ['ts', 'kind', 'family', { name: 'ip', blob: true }, 'server_id', 'client_ref', 'host_ref', 'expires'];
 	let wall = 0;
 	let cpu = 0;
 	for (let done = 0; done < events; done += perTransaction) {
-		const rows: unknown[][] = [];
+		const cols = new HistoryColumns(perTransaction);
 		for (let i = 0; i < perTransaction; i++) {
 			const c = Math.floor(rand() * 100_000);
 			const ts = START + done + i;
-			rows.push([ts, 2, 4, v4hex(c), 1, c, c, ts + LEASE]);
+			cols.push(cols.address(v4hex(c), 4), ts, 2, c + 1, c + 1, 0, ts + LEASE);
 		}
 		const t0 = process.hrtime.bigint();
 		const c0 = process.cpuUsage();
-		await store.insertMany('lease_event', cols, rows, { conflict: 'ignore' });
+		await store.transaction(tx => writeHistory(tx, { serverId: 1, spaceId: 1 }, cols));
 		wall += Number(process.hrtime.bigint() - t0) / 1e9;
 		const c = process.cpuUsage(c0);
 		cpu += (c.user + c.system) / 1e6;
@@ -285,7 +296,7 @@ export async function run(): Promise<void> {
 	const size = fs.statSync(built.store).size;
 	const rawSize = fs.statSync(built.raw).size;
 	console.log(
-		`ingest (insertMany, all tracking indexes): ${events.toLocaleString()} events in ${built.insertSeconds.toFixed(1)} s wall = ${Math.round(events / built.insertSeconds).toLocaleString()} events/s; ` +
+		`ingest (writeHistory, all tracking indexes): ${events.toLocaleString()} events in ${built.insertSeconds.toFixed(1)} s wall = ${Math.round(events / built.insertSeconds).toLocaleString()} events/s; ` +
 			`${(built.insertCpuSeconds ?? 0).toFixed(1)} CPU s = ${Math.round(events / (built.insertCpuSeconds ?? NaN)).toLocaleString()} events per CPU second; first 1 M lease events ${Math.round(1e6 / built.firstMillionSeconds).toLocaleString()} /s wall`,
 	);
 	console.log(`load average now: ${os.loadavg().map(l => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);

@@ -41,7 +41,17 @@ export class HistoryColumns {
 		this.expires = new Float64Array(capacity);
 	}
 
+	/** The index of an address (lowercase hex key) in `addresses`, added when new. */
+	address(hex: string, family: number): number {
+		let i = this.byHex.get(hex);
+		if (i === undefined) this.byHex.set(hex, (i = this.addresses.push({ hex, family }) - 1));
+		return i;
+	}
+
+	private readonly byHex = new Map<string, number>();
+
 	push(ip: number, ts: number, kind: number, client: number, host: number, user: number, expires: number): void {
+		if (this.n === this.ts.length) this.grow();
 		const i = this.n++;
 		this.ip[i] = ip;
 		this.ts[i] = ts;
@@ -50,6 +60,22 @@ export class HistoryColumns {
 		this.host[i] = host;
 		this.user[i] = user;
 		this.expires[i] = expires;
+	}
+
+	private grow(): void {
+		const size = Math.max(1024, this.ts.length * 2);
+		const more = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
+			const b = new (a.constructor as new (n: number) => T)(size);
+			b.set(a);
+			return b;
+		};
+		this.ip = more(this.ip);
+		this.ts = more(this.ts);
+		this.kind = more(this.kind);
+		this.client = more(this.client);
+		this.host = more(this.host);
+		this.user = more(this.user);
+		this.expires = more(this.expires);
 	}
 }
 
