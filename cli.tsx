@@ -5,6 +5,8 @@ import { commands, findCommand } from './source/commands/registry.js';
 import { CommandError, EXIT } from './source/commands/exit.js';
 import type { CommandContext } from './source/commands/command.js';
 import { preferLiveTerminal } from './source/app/live-terminal.js';
+import { openTuiStore } from './source/app/tui-store.js';
+import { tuneHeapForTui } from './source/app/tui-memory.js';
 import { sanitize } from './source/domain/sanitize.js';
 
 /** Error text can quote what a server or file sent: sanitize it line by line so usage text keeps its lines. */
@@ -58,9 +60,15 @@ async function main(argv: string[]): Promise<number> {
 		return EXIT.ok;
 	}
 	if (!name) {
+		tuneHeapForTui();
 		preferLiveTerminal(env);
+		// The store opens on SQLite's threads while Ink and React load (most of the start-up); without a terminal
+		// the TUI only says so, and must not create a store.
+		const opening = process.stdout.isTTY && process.stdin.isTTY ? openTuiStore(dbPath, actor) : undefined;
+		// Not awaited until the TUI takes it: a failed open must not be reported as unhandled meanwhile.
+		opening?.catch(() => undefined);
 		const { runTui } = await import('./source/app/run.js');
-		return runTui({ dbPath, actor, env });
+		return runTui({ dbPath, actor, env, opening });
 	}
 	const entry = findCommand(name);
 	if (!entry) {

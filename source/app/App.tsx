@@ -1,5 +1,5 @@
 // The TUI shell: header, breadcrumbs, the current pane (or help / describe / form), the prompt line and the footer.
-import React, { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import React, { Suspense, lazy, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import type { Store } from '../../store/database.js';
 import { serverFreshness } from '../../store/describe.js';
@@ -16,10 +16,13 @@ import { sanitize } from '../domain/sanitize.js';
 import { actionFor, bindingsFor, footerText, keyName, splitChunk, type Action, type Mode } from './keymap.js';
 import { complete, runCommandLine } from './command-line.js';
 import { PromptLine } from '../components/PromptLine.js';
-import { addressSections, describe } from './describe.js';
 import { paint } from './theme.js';
 import { osc52 } from './clipboard.js';
-import { FormHost, type FormRequest } from './FormHost.js';
+import type { FormRequest } from './FormHost.js';
+
+// Not on the first frame: forms (and their input widgets) and the describe queries load when first used.
+const FormHost = lazy(() => import('./FormHost.js').then(m => ({ default: m.FormHost })));
+const loadDescribe = () => import('./describe.js');
 import type { CollectorState, CollectorStatus } from './collector-status.js';
 
 const OFF: CollectorState = { mode: 'off' };
@@ -162,7 +165,7 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 			case 'error':
 				return say(result.message, true);
 			case 'ip':
-				return void openDescribe(result.text, () => addressSections(store, result.family, result.ip));
+				return void openDescribe(result.text, async () => (await loadDescribe()).addressSections(store, result.family, result.ip));
 			case 'pane':
 				// A bare pane name starts a new trail (k9s); an argument or scope drills in.
 				if (!result.scope) {
@@ -215,7 +218,7 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 				const target = row && frame.pane.describe?.(row);
 				if (!target) return say('nothing to describe');
 				const title = sanitize(frame.pane.copyValue?.(row!) ?? target.kind);
-				return openDescribe(title, () => describe(store, target));
+				return openDescribe(title, async () => (await loadDescribe()).describe(store, target));
 			}
 			case 'sortNext': {
 				if (sortable.length === 0) return say('this pane has one fixed order');
@@ -329,18 +332,20 @@ export function App({ store, storePath, actor, demo, initialPane = 'blocks', wri
 	else if (mode === 'describe') body = <DescribeView title={detail.title} sections={detail.sections} scroll={detail.scroll} width={width} height={bodyHeight} />;
 	else if (mode === 'form' && form)
 		body = (
-			<FormHost
-				store={store}
-				request={form}
-				width={width}
-				height={bodyHeight}
-				onDone={message => {
-					setForm(null);
-					setMode('normal');
-					if (message) say(message.text, message.error);
-					void pager.refresh();
-				}}
-			/>
+			<Suspense fallback={<Text dimColor>loading…</Text>}>
+				<FormHost
+					store={store}
+					request={form}
+					width={width}
+					height={bodyHeight}
+					onDone={message => {
+						setForm(null);
+						setMode('normal');
+						if (message) say(message.text, message.error);
+						void pager.refresh();
+					}}
+				/>
+			</Suspense>
 		);
 	else
 		body = (

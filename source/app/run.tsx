@@ -1,7 +1,7 @@
 // Opens the full-screen TUI: alternate screen in and always out (quit, Ctrl-C, SIGTERM, SIGHUP, crash), then the shell.
 import React from 'react';
 import { render } from 'ink';
-import { Store } from '../../store/database.js';
+import { openTuiStore, type TuiStore } from './tui-store.js';
 import { App } from './App.js';
 import { colorsEnabled, setColor } from './theme.js';
 import { CollectorStatus } from './collector-status.js';
@@ -48,6 +48,8 @@ export interface TuiOptions {
 	env: NodeJS.ProcessEnv;
 	/** First pane (default blocks). */
 	pane?: string;
+	/** The store, already opening (cli.tsx starts it while this module loads). */
+	opening?: Promise<TuiStore>;
 }
 
 export async function runTui(options: TuiOptions): Promise<number> {
@@ -57,11 +59,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
 		return 2;
 	}
 	setColor(colorsEnabled(options.env));
-	// A small page cache and no memory map: the TUI reads a screen at a time, and its resident memory must not
-	// grow with the size of the store it scrolls through.
-	const store = await Store.open(options.dbPath, { actor: options.actor, cacheMiB: 16 });
-	await store.exec('PRAGMA mmap_size = 0');
-	const demo = (await store.setting('demo', '0')) === '1';
+	const { store, demo } = await (options.opening ?? openTuiStore(options.dbPath, options.actor));
 
 	let left = false;
 	const leave = () => {
