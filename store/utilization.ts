@@ -12,12 +12,28 @@ import { DEFAULT_THRESHOLDS, type Thresholds } from '../source/domain/utilizatio
 
 const IN_USE_ADDRESS = `status IN ('in-use', 'reserved')`;
 
+/** Setting: when the last full rollup ran (epoch seconds). */
+const ROLLED_UP_AT = 'utilization.rolled_up_at';
+
 /** Leases and reservations whose address has no in-use address row (those are counted from address). */
 function dhcpOnly(filter: string): string {
 	return `SELECT x.range_id, x.ip FROM (
 			SELECT range_id, space_id, family, ip FROM lease WHERE range_id IS NOT NULL AND state IN ('active', 'reserved') ${filter}
 			UNION SELECT range_id, space_id, family, ip FROM reservation WHERE range_id IS NOT NULL ${filter}) x
 		WHERE NOT EXISTS (SELECT 1 FROM address a WHERE a.space_id = x.space_id AND a.family = x.family AND a.ip = x.ip AND a.${IN_USE_ADDRESS})`;
+}
+
+/**
+ * History rows hold the figure an object had until `ts` (the current one is on the object's row), so a
+ * trend is a step line: each row's figure from the previous row's ts (or the object's creation) to its
+ * own. A second change within the same second keeps the first row: the figure before it held until then.
+ */
+async function keepHistory(tx: Store, kind: string, select: string, params: unknown[], now: number): Promise<void> {
+	await tx.run(`INSERT OR IGNORE INTO utilization_history (object_kind, object_id, ts, size, used) SELECT ?, x.id, ?, x.size, x.used FROM (${select}) x`, [
+		kind,
+		now,
+		...params,
+	] as never[]);
 }
 
 // Temp tables are rowid tables keyed by object id: joins against them walk both sides in id order,
@@ -27,18 +43,21 @@ async function countTable(tx: Store): Promise<void> {
 }
 
 /**
- * Writes util_n into `table`.used for rows in scope (absent = 0), with a history row for each change:
- * one pass finds the changed rows, then history and the update touch only those.
+ * Writes util_n into `table`.used for rows in scope (absent = 0), keeping each replaced figure in the
+ * history: one pass finds the changed rows, then history and the update touch only those. `fresh`
+ * (full rollups): objects created at or after this time whose figure is still the initial 0 — a figure
+ * no rollup ever showed, so there is nothing to keep.
  */
-async function apply(tx: Store, table: 'range' | 'subnet', scopeSql: string, params: unknown[], now: number): Promise<number> {
-	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_changed (id INTEGER PRIMARY KEY, size REAL NOT NULL, used REAL NOT NULL); DELETE FROM util_changed;`);
+async function apply(tx: Store, table: 'range' | 'subnet', scopeSql: string, params: unknown[], now: number, fresh: number | null = null): Promise<number> {
+	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_changed (id INTEGER PRIMARY KEY, size REAL NOT NULL, used REAL NOT NULL, old REAL NOT NULL, fresh INTEGER NOT NULL);
+		DELETE FROM util_changed;`);
 	const { changes } = await tx.run(
-		`INSERT INTO util_changed (id, size, used) SELECT t.id, t.size, coalesce(u.used, 0) FROM ${table} t LEFT JOIN util_n u ON u.id = t.id
-			WHERE ${scopeSql} AND t.used <> coalesce(u.used, 0)`,
-		params as never[],
+		`INSERT INTO util_changed (id, size, used, old, fresh) SELECT t.id, t.size, coalesce(u.used, 0), t.used, t.used = 0 AND t.created_at >= ?
+			FROM ${table} t LEFT JOIN util_n u ON u.id = t.id WHERE ${scopeSql} AND t.used <> coalesce(u.used, 0)`,
+		[fresh ?? Number.MAX_SAFE_INTEGER, ...params] as never[],
 	);
 	if (changes === 0) return 0;
-	await tx.run(`INSERT OR REPLACE INTO utilization_history (object_kind, object_id, ts, size, used) SELECT ?, id, ?, size, used FROM util_changed`, [table, now]);
+	await keepHistory(tx, table, `SELECT id, size, old AS used FROM util_changed WHERE NOT fresh`, [], now);
 	// Driven by util_changed (rowid order), each target row is one rowid step away from the last.
 	await tx.run(`UPDATE ${table} SET used = (SELECT c.used FROM util_changed c WHERE c.id = ${table}.id) WHERE id IN (SELECT id FROM util_changed)`);
 	return changes;
@@ -75,7 +94,7 @@ async function subnetCounts(tx: Store, filter: string, params: unknown[]): Promi
  * in another (discovered overlap) adds no allocation; IPv6 subnets longer than /64 count their /64 once.
  * Subnets are summed per block once (an index walk on block_id), then the sums move up the tree.
  */
-async function blockFigures(tx: Store, blockIds: number[] | null, now: number): Promise<number> {
+async function blockFigures(tx: Store, blockIds: number[] | null, now: number, fresh: number | null = null): Promise<number> {
 	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_down (root INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (id, root)) WITHOUT ROWID;
 		CREATE TEMP TABLE IF NOT EXISTS util_nested (id INTEGER PRIMARY KEY);
 		CREATE TEMP TABLE IF NOT EXISTS util_direct (block_id INTEGER PRIMARY KEY, addr REAL NOT NULL, n64 REAL NOT NULL, used REAL NOT NULL, long INTEGER NOT NULL);
@@ -121,10 +140,12 @@ async function blockFigures(tx: Store, blockIds: number[] | null, now: number): 
 		FROM block b LEFT JOIN f ON f.id = b.id LEFT JOIN l ON l.id = b.id ${roots}`,
 		blockIds ? [JSON.stringify(blockIds)] : [],
 	);
-	await tx.run(
-		`INSERT OR REPLACE INTO utilization_history (object_kind, object_id, ts, size, used)
-			SELECT 'block', b.id, ?, b.size, u.used FROM block b JOIN util_block u ON u.id = b.id WHERE b.used <> u.used`,
-		[now],
+	await keepHistory(
+		tx,
+		'block',
+		`SELECT b.id, b.size, b.used FROM block b JOIN util_block u ON u.id = b.id WHERE b.used <> u.used AND NOT (b.used = 0 AND b.created_at >= ?)`,
+		[fresh ?? Number.MAX_SAFE_INTEGER],
+		now,
 	);
 	const r = await tx.run(
 		`UPDATE block AS b SET used = u.used, allocated = u.allocated FROM util_block u WHERE u.id = b.id AND (b.used <> u.used OR b.allocated <> u.allocated)`,
@@ -138,7 +159,7 @@ async function blockFigures(tx: Store, blockIds: number[] | null, now: number): 
  * both the range and the subnet figures because one address always has one (subnet, range). The pairs
  * land in key order (0 = none), so the subnet sums need no sort.
  */
-async function allCounts(tx: Store, now: number): Promise<{ ranges: number; subnets: number }> {
+async function allCounts(tx: Store, now: number, fresh: number): Promise<{ ranges: number; subnets: number }> {
 	await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS util_pair (subnet_id INTEGER NOT NULL, range_id INTEGER NOT NULL, n REAL NOT NULL,
 		PRIMARY KEY (subnet_id, range_id)) WITHOUT ROWID; DELETE FROM util_pair;`);
 	await tx.run(
@@ -153,10 +174,10 @@ async function allCounts(tx: Store, now: number): Promise<{ ranges: number; subn
 	await countTable(tx);
 	// A range normally sits in one pair; the upsert adds the rare second one.
 	await tx.run(`INSERT INTO util_n (id, used) SELECT range_id, n FROM util_pair WHERE range_id <> 0 ON CONFLICT (id) DO UPDATE SET used = used + excluded.used`);
-	const ranges = await apply(tx, 'range', '1', [], now);
+	const ranges = await apply(tx, 'range', '1', [], now, fresh);
 	await countTable(tx);
 	await tx.run(`INSERT INTO util_n (id, used) SELECT subnet_id, sum(n) FROM util_pair WHERE subnet_id <> 0 GROUP BY subnet_id`);
-	const subnets = await apply(tx, 'subnet', '1', [], now);
+	const subnets = await apply(tx, 'subnet', '1', [], now, fresh);
 	return { ranges, subnets };
 }
 
@@ -164,8 +185,11 @@ async function allCounts(tx: Store, now: number): Promise<{ ranges: number; subn
 export async function rollupUtilization(tx: Store): Promise<{ ranges: number; subnets: number; blocks: number }> {
 	return tx.transaction(async () => {
 		const now = Math.floor(Date.now() / 1000);
-		const { ranges, subnets } = await allCounts(tx, now);
-		const blocks = await blockFigures(tx, null, now);
+		// Objects created since the last rollup that still show the initial 0 were never counted.
+		const since = Number(await tx.setting(ROLLED_UP_AT, '0'));
+		const { ranges, subnets } = await allCounts(tx, now, since);
+		const blocks = await blockFigures(tx, null, now, since);
+		await tx.setSetting(ROLLED_UP_AT, String(now));
 		return { ranges, subnets, blocks };
 	});
 }
@@ -231,16 +255,17 @@ export async function adjustBlocks(
 	if (!used && !addresses && !n64) return;
 	const chain = `WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT b.parent_id FROM up JOIN block b ON b.id = up.id WHERE b.parent_id IS NOT NULL)`;
 	await tx.run(
+		`${chain} INSERT OR IGNORE INTO utilization_history (object_kind, object_id, ts, size, used)
+			SELECT 'block', b.id, ?5, b.size, b.used FROM block b
+			WHERE b.id IN (SELECT id FROM up) AND CASE WHEN b.family = 6 AND b.prefix_len < 64 THEN ?4 ELSE ?2 END <> 0`,
+		[blockId, used, addresses, n64, now],
+	);
+	await tx.run(
 		`${chain} UPDATE block SET
 			used = used + CASE WHEN family = 6 AND prefix_len < 64 THEN ?4 ELSE ?2 END,
 			allocated = allocated + CASE WHEN family = 6 AND prefix_len < 64 THEN ?4 ELSE ?3 END
 		WHERE id IN (SELECT id FROM up)`,
 		[blockId, used, addresses, n64],
-	);
-	await tx.run(
-		`${chain} INSERT OR REPLACE INTO utilization_history (object_kind, object_id, ts, size, used)
-			SELECT 'block', b.id, ?2, b.size, b.used FROM block b WHERE b.id IN (SELECT id FROM up)`,
-		[blockId, now],
 	);
 }
 
@@ -266,4 +291,29 @@ export async function thresholds(store: Store): Promise<Thresholds> {
 	const over = Number(await store.setting('utilization.over', String(DEFAULT_THRESHOLDS.over)));
 	const under = Number(await store.setting('utilization.under', String(DEFAULT_THRESHOLDS.under)));
 	return { over: Number.isFinite(over) ? over : DEFAULT_THRESHOLDS.over, under: Number.isFinite(under) ? under : DEFAULT_THRESHOLDS.under };
+}
+
+export interface TrendPoint {
+	/** From this time (epoch seconds) on, the object had this figure (until the next point's time). */
+	ts: number;
+	size: number;
+	used: number;
+}
+
+/**
+ * An object's utilization trend, oldest first, ending with its current figure: the history rows (each
+ * the figure held until its ts) turned into step points. At most `limit` points (the latest).
+ */
+export async function utilizationTrend(store: Store, kind: 'block' | 'subnet' | 'range', id: number, limit = 500): Promise<TrendPoint[]> {
+	const current = await store.get<{ size: number; used: number; created_at: number }>(`SELECT size, used, created_at FROM ${kind} WHERE id = ?`, [id]);
+	if (!current) return [];
+	// One row more than shown: its ts is where the oldest shown figure began.
+	const rows = await store.all<{ ts: number; size: number; used: number }>(
+		`SELECT ts, size, used FROM utilization_history WHERE object_kind = ? AND object_id = ? ORDER BY ts DESC LIMIT ?`,
+		[kind, id, limit],
+	);
+	rows.reverse();
+	const figures = [...rows.map(r => ({ size: r.size, used: r.used })), { size: current.size, used: current.used }];
+	const starts = [Math.min(current.created_at, rows[0]?.ts ?? current.created_at), ...rows.map(r => r.ts)];
+	return figures.map((f, i) => ({ ts: starts[i], ...f })).slice(-limit);
 }

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { Store } from '../../store/database.js';
 import { addBlock, getBlock } from '../../store/blocks.js';
 import { addSubnet } from '../../store/subnets.js';
-import { addRange } from '../../store/ranges.js';
-import { addAddress } from '../../store/addresses.js';
-import { rollupUtilization } from '../../store/utilization.js';
+import { addRange, upsertRanges } from '../../store/ranges.js';
+import { addAddress, deleteAddress as deleteAddressById, insertAddresses } from '../../store/addresses.js';
+import { rollupUtilization, utilizationTrend } from '../../store/utilization.js';
 import { whereis } from '../../store/whereis.js';
 import { AddressSpaceError } from '../../store/errors.js';
 import { bitsOf, keyBuffer, parsePrefix, type Address, type Family } from '../../source/domain/ip.js';
@@ -124,5 +124,51 @@ test('rollup: a subnet nested in a discovered one adds no allocation, an address
 	assert.ok(history.length >= 4);
 	assert.deepEqual(await s.transaction(tx => rollupUtilization(tx)), { ranges: 0, subnets: 0, blocks: 0 });
 	assert.equal((await s.all('SELECT 1 FROM utilization_history')).length, history.length);
+	await s.close();
+});
+
+test('utilization trend: each change keeps the figure it replaced; an import of new objects adds no rows for their never-counted 0', async t => {
+	let clock = 1_800_000_000_000;
+	t.mock.method(Date, 'now', () => clock);
+	const s = await Store.open(':memory:', { actor: 'tester' });
+	const sn = await addSubnet(s, { spaceId: 1, prefix: parsePrefix('10.9.0.0/24') });
+	const r = await addRange(s, { spaceId: 1, span: { family: 4, start: 0x0a090010n, end: 0x0a09001fn } });
+	const created = (await s.get<{ created_at: number }>('SELECT created_at FROM range WHERE id = ?', [r.id]))!.created_at;
+	clock += 60_000;
+	await addAddress(s, { spaceId: 1, address: { family: 4, value: 0x0a090011n } });
+	clock += 60_000;
+	const second = await addAddress(s, { spaceId: 1, address: { family: 4, value: 0x0a090012n } });
+	clock += 60_000;
+	await deleteAddressById(s, second.id);
+	const t0 = 1_800_000_060;
+	assert.deepEqual(await utilizationTrend(s, 'range', r.id), [
+		{ ts: created, size: 16, used: 0 },
+		{ ts: t0, size: 16, used: 1 },
+		{ ts: t0 + 60, size: 16, used: 2 },
+		{ ts: t0 + 120, size: 16, used: 1 },
+	]);
+	assert.equal((await utilizationTrend(s, 'subnet', sn.id)).at(-1)!.used, 1);
+	assert.deepEqual(await utilizationTrend(s, 'range', r.id, 2), [
+		{ ts: t0 + 60, size: 16, used: 2 },
+		{ ts: t0 + 120, size: 16, used: 1 },
+	]);
+
+	// A bulk import of a new range with addresses: its first figure replaces nothing anyone saw.
+	clock += 60_000;
+	await s.transaction(async tx => {
+		await upsertRanges(tx, [{ spaceId: 1, span: { family: 4, start: 0x0a090040n, end: 0x0a09004fn } }]);
+		await insertAddresses(tx, [0x0a090041n, 0x0a090042n, 0x0a090043n].map(value => ({ spaceId: 1, address: { family: 4 as const, value } })));
+	});
+	const before = (await s.all('SELECT 1 FROM utilization_history WHERE object_kind = ?', ['range'])).length;
+	assert.deepEqual(await s.transaction(tx => rollupUtilization(tx)), { ranges: 1, subnets: 1, blocks: 0 });
+	const imported = (await s.get<{ id: number }>('SELECT id FROM range WHERE start = ?', [keyBuffer(4, 0x0a090040n)]))!.id;
+	assert.equal((await s.all('SELECT 1 FROM utilization_history WHERE object_kind = ?', ['range'])).length, before);
+	assert.deepEqual((await utilizationTrend(s, 'range', imported)).map(p => p.used), [3]);
+	// The subnet's figure was seen before the import: its old figure is kept.
+	assert.deepEqual((await utilizationTrend(s, 'subnet', sn.id)).map(p => p.used).slice(-2), [1, 4]);
+	// After that rollup, a later change of the imported range keeps its counted 3.
+	clock += 60_000;
+	await addAddress(s, { spaceId: 1, address: { family: 4, value: 0x0a090044n } });
+	assert.deepEqual((await utilizationTrend(s, 'range', imported)).map(p => p.used), [3, 4]);
 	await s.close();
 });
