@@ -19,12 +19,21 @@ export function sortExpressions(spec: PaneSpec, sort: SortState): string[] {
 }
 
 export function makeFetch(store: Store, spec: PaneSpec, scope: Scope | null, term: FilterTerm | null, sort: SortState): PageFetch<Row> {
-	const where: Condition[] = [...(scope?.where ?? [])];
-	if (scope?.term) where.push(...(spec.filter(scope.term) ?? [NOTHING]));
+	const base: Condition[] = [...(scope?.where ?? [])];
+	if (scope?.term) base.push(...(spec.filter(scope.term) ?? [NOTHING]));
 	// A term the pane cannot match (a MAC on the blocks pane) shows no rows rather than every row.
-	if (term) where.push(...(spec.filter(term) ?? [NOTHING]));
+	const withTerm = (conditions: Condition[] | null) => [...base, ...(conditions ?? [NOTHING])];
+	let planned: Promise<Condition[]> | null = null;
+	const conditions = (): Condition[] | Promise<Condition[]> => {
+		if (!term) return base;
+		if (!spec.planFilter) return withTerm(spec.filter(term));
+		// Planned once for this pager (its term), on its first read.
+		planned ??= spec.planFilter(store, term).then(withTerm);
+		return planned;
+	};
 	const sortKeys = sortExpressions(spec, sort);
-	return (direction, anchor, limit, inclusive) => {
+	return async (direction, anchor, limit, inclusive) => {
+		const where = await conditions();
 		const request = { sort: sortKeys, descending: sort.descending, where, anchor, direction, inclusive, limit };
 		if (spec.read) return spec.read(store, { ...request, term, scope });
 		return readPage<Row>(store, spec.source!, request) as Promise<Row[]>;

@@ -5,6 +5,10 @@ import { singleAddress } from './conditions.js';
 import { age, ipText } from './format.js';
 
 const STATE_COLOR: Record<string, string> = { active: 'green', expired: 'gray', released: 'gray', declined: 'red', offered: 'yellow', reserved: 'cyan' };
+/** What a typed text may also mean: a lease state. */
+const STATES = new Set(['active', 'expired', 'released', 'declined', 'offered', 'reserved', 'free', 'abandoned', 'backup']);
+/** Up to this many matching host names, a text filter reads leases by host (measured: 10 hosts 1 ms, 100 hosts 5 ms). */
+const FEW_HOSTS = 300;
 
 export const leasesPane: PaneSpec = {
 	id: 'leases',
@@ -32,6 +36,17 @@ export const leasesPane: PaneSpec = {
 		if (term.kind === 'mac-prefix') return [{ sql: 'l.client_ref IN (SELECT id FROM client WHERE mac >= ? AND mac < ?)', params: [term.prefix, term.prefix + ';'] }];
 		const t = term.text.toLowerCase();
 		return [{ sql: 'l.host_ref IN (SELECT id FROM host WHERE instr(name_lc, ?) > 0) OR l.state = ?', params: [t, t] }];
+	},
+	async planFilter(store, term) {
+		if (term.kind !== 'text') return this.filter(term);
+		const t = term.text.toLowerCase();
+		const state = STATES.has(t) ? { sql: ' OR l.state = ?', params: [t] } : { sql: '', params: [] };
+		// A text in few host names: those hosts' leases through the host index, then sorted (a few rows).
+		// In many: test each lease's host name in address order, which finds a screen's worth early.
+		const hosts = await store.all<{ id: number }>('SELECT id FROM host WHERE instr(name_lc, ?) > 0 LIMIT ?', [t, FEW_HOSTS + 1]);
+		if (hosts.length > FEW_HOSTS) return [{ sql: `instr(h.name_lc, ?) > 0${state.sql}`, params: [t, ...state.params] }];
+		const ids = hosts.map(h => h.id);
+		return [{ sql: `l.host_ref IN (${ids.map(() => '?').join(', ') || 'NULL'})${state.sql}`, params: [...ids, ...state.params] }];
 	},
 	argument(arg) {
 		const span = argumentSpan(arg);

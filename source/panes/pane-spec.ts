@@ -70,6 +70,12 @@ export interface PaneSpec {
 	defaultSort: { column: string; descending: boolean };
 	/** Turns a typed filter into store conditions (CIDR-, MAC- and text-aware). */
 	filter(term: FilterTerm): Condition[] | null;
+	/**
+	 * Like `filter`, but may first ask the store how selective the term is and pick conditions to suit (a text
+	 * few rows match is read through an index, one many match by walking the sort order). Used for typed
+	 * filters; runs once per term, before the first page.
+	 */
+	planFilter?(store: Store, term: FilterTerm): Promise<Condition[] | null>;
 	/** `:pane ARG` — an argument on the command bar narrows the pane (`:leases 10.1.0.0/16`). */
 	argument?(arg: string): Scope | null;
 	drill?(row: Row): Drill | null;
