@@ -1,5 +1,6 @@
 // Read-only queries behind the TUI's describe view: one object's fields, custom fields, tags, containing hierarchy and history.
 import type { Param, Store } from './database.js';
+import { readLeaseEvents } from './lease-history-read.js';
 
 const TABLES: Record<string, string> = { block: 'block', subnet: 'subnet', range: 'range', address: 'address', server: 'server' };
 
@@ -44,13 +45,11 @@ export function auditHistory(store: Store, kind: string, id: number, limit = 10)
 	return store.all(`SELECT ts, actor, action, summary FROM audit WHERE object_kind = ? AND object_id = ? ORDER BY ts DESC LIMIT ?`, [kind, id, limit]);
 }
 
-export function leaseHistory(store: Store, ip: Uint8Array, limit = 10): Promise<{ ts: number; kind: number; mac: string | null; host: string | null; server: string | null }[]> {
-	return store.all(
-		`SELECT e.ts, e.kind, c.mac, h.name AS host, sv.name AS server FROM lease_event e
-		 LEFT JOIN client c ON c.id = e.client_ref LEFT JOIN host h ON h.id = e.host_ref LEFT JOIN server sv ON sv.id = e.server_id
-		 WHERE e.ip = ? ORDER BY e.ts DESC LIMIT ?`,
-		[ip, limit],
-	);
+/** The latest lease events of one address, newest first, through its chunk index one time bucket at a time. */
+export async function leaseHistory(store: Store, ip: Uint8Array, limit = 10): Promise<{ ts: number; kind: number; mac: string | null; host: string | null; server: string | null }[]> {
+	const key = Buffer.from(ip);
+	const rows = await readLeaseEvents(store, { where: [], access: { by: 'ip', family: key.length === 4 ? 4 : 6, start: key, end: key }, limit });
+	return rows.map(r => ({ ts: r.ts, kind: r.kind, mac: r.mac, host: r.host, server: r.server }));
 }
 
 /** Servers with how fresh their data is, for the header (small table; capped). */

@@ -9,6 +9,8 @@ import { tryParseMac } from '../source/domain/mac.js';
 import { leaseEventKindName } from '../source/domain/dhcp.js';
 import { logonKindName } from '../source/domain/logon.js';
 import { formatTime } from '../source/domain/time.js';
+import { readLeaseEvents, type ChunkAccess, type LeaseEventRead, type LeaseEventRow } from './lease-history-read.js';
+import type { Condition } from './pages.js';
 
 export type EventKind = 'lease' | 'logon' | 'config' | 'audit';
 export const EVENT_KINDS: EventKind[] = ['lease', 'logon', 'config', 'audit'];
@@ -28,6 +30,8 @@ export interface EventRow {
 	/** JSON text for config and audit events (diff with source/domain/diff.ts). */
 	before: string | null;
 	after: string | null;
+	/** Orders lease events of one second (their stored identity, the same whichever index found them); other kinds order by id. */
+	tie?: string;
 }
 
 export interface EventFilter {
@@ -47,12 +51,14 @@ export interface EventAnchor {
 	ts: number;
 	kind: EventKind;
 	id: number;
+	/** A lease anchor's tie (see EventRow.tie). */
+	tie?: string;
 }
 
 export class EventFilterError extends Error {}
 
 export function eventAnchor(row: EventRow): EventAnchor {
-	return { ts: row.ts, kind: row.kind, id: row.id };
+	return { ts: row.ts, kind: row.kind, id: row.id, ...(row.tie === undefined ? {} : { tie: row.tie }) };
 }
 
 /** Rows of one kind strictly after the anchor in (ts DESC, kind order, id DESC). */
@@ -65,11 +71,7 @@ function pageCondition(kind: EventKind, anchor: EventAnchor | undefined, alias: 
 	return { sql: `(${alias}.ts < ? OR (${alias}.ts = ? AND ${alias}.id < ?))`, params: [anchor.ts, anchor.ts, anchor.id] };
 }
 
-const QUERIES: Record<EventKind, (server: boolean) => string> = {
-	lease: server => `SELECT e.id, e.ts, e.kind AS code, e.ip, e.expires, s.name AS server,
-			coalesce(c.mac, c.client_id, c.duid, c.key) AS who, h.name AS host
-		FROM lease_event e LEFT JOIN server s ON s.id = e.server_id LEFT JOIN client c ON c.id = e.client_ref LEFT JOIN host h ON h.id = e.host_ref
-		WHERE e.ts BETWEEN ? AND ? AND %PAGE% %MATCH% ${server ? 'AND e.server_id = ?' : ''} ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
+const QUERIES: Record<Exclude<EventKind, 'lease'>, (server: boolean) => string> = {
 	logon: server => `SELECT e.id, e.ts, e.kind AS code, e.ip, u.name AS user, h.name AS host, s.name AS server, e.logon_type, e.source
 		FROM logon_event e JOIN user_account u ON u.id = e.user_ref LEFT JOIN host h ON h.id = e.host_ref LEFT JOIN server s ON s.id = e.server_id
 		WHERE e.ts BETWEEN ? AND ? AND %PAGE% %MATCH% ${server ? 'AND e.server_id = ?' : ''} ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
@@ -82,19 +84,21 @@ const QUERIES: Record<EventKind, (server: boolean) => string> = {
 
 type Raw = Record<string, unknown> & { id: number; ts: number };
 
+function leaseRow(r: LeaseEventRow): EventRow {
+	return {
+		kind: 'lease', id: r.id, ts: r.ts, tie: r.tie,
+		action: leaseEventKindName(r.kind),
+		server: r.server,
+		subject: formatKey(r.ip),
+		who: r.mac ?? r.client_id ?? r.duid ?? r.client_key ?? '',
+		detail: [r.host ? `host ${r.host}` : '', r.expires ? `until ${formatTime(r.expires)}` : ''].filter(Boolean).join(', '),
+		before: null, after: null,
+	};
+}
+
 function toRow(kind: EventKind, r: Raw): EventRow {
 	const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 	switch (kind) {
-		case 'lease':
-			return {
-				kind, id: r.id, ts: r.ts,
-				action: leaseEventKindName(r.code as number),
-				server: (r.server as string | null) ?? null,
-				subject: formatKey(r.ip as Buffer),
-				who: text(r.who),
-				detail: [r.host ? `host ${r.host}` : '', r.expires ? `until ${formatTime(r.expires as number)}` : ''].filter(Boolean).join(', '),
-				before: null, after: null,
-			};
 		case 'logon':
 			return {
 				kind, id: r.id, ts: r.ts,
@@ -131,22 +135,53 @@ function toRow(kind: EventKind, r: Raw): EventRow {
 }
 
 function order(a: EventRow, b: EventRow): number {
-	return b.ts - a.ts || EVENT_KINDS.indexOf(a.kind) - EVENT_KINDS.indexOf(b.kind) || b.id - a.id;
+	const tie = a.tie !== undefined && b.tie !== undefined ? (a.tie < b.tie ? 1 : a.tie > b.tie ? -1 : 0) : 0;
+	return b.ts - a.ts || EVENT_KINDS.indexOf(a.kind) - EVENT_KINDS.indexOf(b.kind) || tie || b.id - a.id;
 }
 
-/** One page of events, newest first; reads at most `limit` rows per kind through each table's ts index. */
+/** Above this many host names starting with a --match text, lease events are found along time, not per host. */
+const SPARSE_HOSTS = 100;
+
+/** How lease events match `filter.match`: one address or a MAC's clients through their chunk index, a host-name prefix likewise unless it names many hosts. */
+async function leaseMatch(store: Store, text: string): Promise<{ where: Condition[]; access?: ChunkAccess }> {
+	const t = text.trim();
+	const address = tryParseAddress(t);
+	if (address) {
+		const key = Buffer.from(addressKeyHex(address), 'hex');
+		return { where: [{ sql: 'ev.ip = ?', params: [key] }], access: { by: 'ip', family: address.family, start: key, end: key } };
+	}
+	const mac = tryParseMac(t);
+	if (mac) {
+		const ids = { sql: 'SELECT id FROM client WHERE mac = ?', params: [mac] };
+		return { where: [{ sql: `ev.client_ref IN (${ids.sql})`, params: ids.params }], access: { by: 'client', ids } };
+	}
+	const range = [t.toLowerCase(), `${t.toLowerCase()}\u{10ffff}`];
+	const ids = { sql: 'SELECT id FROM host WHERE name_lc >= ? AND name_lc < ?', params: range };
+	const hosts = await store.get<{ n: number }>(`SELECT count(*) AS n FROM (${ids.sql} LIMIT ?)`, [...range, SPARSE_HOSTS]);
+	if ((hosts?.n ?? 0) < SPARSE_HOSTS) return { where: [{ sql: `ev.host_ref IN (${ids.sql})`, params: ids.params }], access: { by: 'host', ids } };
+	// Many hosts: test each event's host by key rather than building the whole list of ids.
+	return { where: [{ sql: 'EXISTS (SELECT 1 FROM host h WHERE h.id = ev.host_ref AND h.name_lc >= ? AND h.name_lc < ?)', params: range }] };
+}
+
+/** One page of lease events after the anchor, newest first. */
+async function leaseEvents(store: Store, filter: EventFilter, serverId: number | undefined, page: { limit: number; after?: EventAnchor }): Promise<EventRow[]> {
+	const read: LeaseEventRead = { where: [], from: filter.from ?? 0, to: filter.to ?? 253402300799, limit: page.limit };
+	if (filter.match !== undefined) Object.assign(read, await leaseMatch(store, filter.match));
+	if (serverId !== undefined) read.where = [...read.where, { sql: 'ev.server_id = ?', params: [serverId] }];
+	// Lease sorts first among kinds: at the anchor's second, only a lease anchor leaves lease events after it.
+	const a = page.after;
+	if (a) read.anchor = a.kind === 'lease' && a.tie !== undefined ? { ts: a.ts, tie: a.tie } : { ts: a.ts };
+	return (await readLeaseEvents(store, read)).map(leaseRow);
+}
+
 /** The extra condition per kind for `filter.match`; null = this kind cannot match (left out). */
-function matchCondition(kind: EventKind, text: string): { sql: string; params: unknown[] } | null {
+function matchCondition(kind: Exclude<EventKind, 'lease'>, text: string): { sql: string; params: unknown[] } | null {
 	const t = text.trim();
 	const address = tryParseAddress(t);
 	const mac = address ? null : tryParseMac(t);
 	const lc = t.toLowerCase();
 	const host = `e.host_ref IN (SELECT id FROM host WHERE name_lc >= ? AND name_lc < ?)`;
 	switch (kind) {
-		case 'lease':
-			if (address) return { sql: 'AND e.ip = ?', params: [Buffer.from(addressKeyHex(address), 'hex')] };
-			if (mac) return { sql: 'AND e.client_ref IN (SELECT id FROM client WHERE mac = ?)', params: [mac] };
-			return { sql: `AND ${host}`, params: [lc, `${lc}\u{10ffff}`] };
 		case 'logon':
 			if (address) return { sql: 'AND e.ip = ?', params: [Buffer.from(addressKeyHex(address), 'hex')] };
 			if (mac) return null;
@@ -161,6 +196,7 @@ function matchCondition(kind: EventKind, text: string): { sql: string; params: u
 	}
 }
 
+/** One page of events, newest first; reads at most `limit` rows per kind through each table's time or key index. */
 export async function listEvents(store: Store, filter: EventFilter, page: { limit: number; after?: EventAnchor }): Promise<EventRow[]> {
 	let kinds = filter.kinds && filter.kinds.length > 0 ? filter.kinds : EVENT_KINDS;
 	let serverId: number | undefined;
@@ -174,6 +210,10 @@ export async function listEvents(store: Store, filter: EventFilter, page: { limi
 	const to = filter.to ?? 253402300799;
 	const rows: EventRow[] = [];
 	for (const kind of kinds) {
+		if (kind === 'lease') {
+			rows.push(...(await leaseEvents(store, filter, serverId, page)));
+			continue;
+		}
 		const cond = pageCondition(kind, page.after, 'e');
 		const match = filter.match !== undefined ? matchCondition(kind, filter.match) : { sql: '', params: [] };
 		if (!match) continue;

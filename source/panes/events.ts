@@ -1,4 +1,5 @@
-// The events pane: lease, logon, configuration and audit events merged newest-first by reading each table by its time index.
+// The events pane: lease, logon, configuration and audit events merged newest-first, each read by its time index
+// (lease history by its page index, or by address / client / host through its chunk indexes when few events match).
 import type { Param, Store } from '../../store/database.js';
 import type { Condition } from '../../store/pages.js';
 import type { FilterTerm } from '../domain/filter-term.js';
@@ -6,6 +7,7 @@ import type { PaneRead, PaneSpec, Row } from './pane-spec.js';
 import { argumentSpan, keys } from './conditions.js';
 import { ipText, timeText } from './format.js';
 import { parseFilterTerm } from '../domain/filter-term.js';
+import { readLeaseEvents, type ChunkAccess, type LeaseEventRead } from '../../store/lease-history-read.js';
 
 export const LEASE_EVENT_KINDS: Record<number, string> = { 1: 'assign', 2: 'renew', 3: 'release', 4: 'expire', 5: 'decline', 6: 'delete', 7: 'offer', 8: 'conflict', 9: 'other' };
 const LOGON_KINDS: Record<number, string> = { 1: 'logon', 2: 'logoff', 4624: 'logon', 4634: 'logoff', 4647: 'logoff', 4768: 'kerberos-tgt', 4769: 'kerberos-svc' };
@@ -17,34 +19,16 @@ interface EventSource {
 	ts: string;
 	id: string;
 	/** Conditions for a term, or null when this table cannot match it (so it is left out). */
-	filter(term: FilterTerm, dense?: boolean): Condition[] | null;
+	filter(term: FilterTerm): Condition[] | null;
 }
 
-/** Host or user names containing the text; `dense` (many names match) walks the time index instead of the name indexes. */
-const hostOrUser = (hostRef: string, userRef: string, text: string, dense = false): Condition => ({
-	sql: `${dense ? '+' : ''}${hostRef} IN (SELECT id FROM host WHERE instr(name_lc, ?) > 0) OR ${dense ? '+' : ''}${userRef} IN (SELECT id FROM user_account WHERE instr(lower(name), ?) > 0)`,
+/** Host or user names containing the text. */
+const hostOrUser = (hostRef: string, userRef: string, text: string): Condition => ({
+	sql: `${hostRef} IN (SELECT id FROM host WHERE instr(name_lc, ?) > 0) OR ${userRef} IN (SELECT id FROM user_account WHERE instr(lower(name), ?) > 0)`,
 	params: [text.toLowerCase(), text.toLowerCase()],
 });
 
 const SOURCES: EventSource[] = [
-	{
-		rank: 1,
-		select: `'lease' AS src, e.id, e.ts, e.kind, e.family, e.ip, c.mac, coalesce(c.client_id, c.duid) AS client, h.name AS host, u.name AS user, sv.name AS server, e.expires AS detail`,
-		from: 'lease_event e LEFT JOIN client c ON c.id = e.client_ref LEFT JOIN host h ON h.id = e.host_ref LEFT JOIN user_account u ON u.id = e.user_ref LEFT JOIN server sv ON sv.id = e.server_id',
-		ts: 'e.ts',
-		id: 'e.id',
-		filter(term, dense) {
-			if (term.kind === 'span') {
-				const [s, e] = keys(term.span);
-				// Many matching events: walk the time index and test each row's address ('+' keeps SQLite off the
-				// address index); few: read them by address and sort the handful.
-				return [{ sql: dense ? '+e.family = ? AND +e.ip BETWEEN ? AND ?' : 'e.family = ? AND e.ip BETWEEN ? AND ?', params: [term.span.family, s, e] }];
-			}
-			if (term.kind === 'mac') return [{ sql: 'e.client_ref IN (SELECT id FROM client WHERE mac = ?)', params: [term.mac] }];
-			if (term.kind === 'mac-prefix') return [{ sql: 'e.client_ref IN (SELECT id FROM client WHERE mac >= ? AND mac < ?)', params: [term.prefix, term.prefix + ';'] }];
-			return [hostOrUser('e.host_ref', 'e.user_ref', term.text, dense)];
-		},
-	},
 	{
 		rank: 2,
 		select: `'logon' AS src, lo.id, lo.ts, lo.kind, lo.family, lo.ip, NULL AS mac, NULL AS client, h.name AS host, u.name AS user, sv.name AS server, lo.logon_type AS detail`,
@@ -95,20 +79,28 @@ function keysetFor(src: EventSource, anchor: Param[], ascending: boolean, inclus
 	return { sql: `${src.ts} ${gt}${later ? '=' : ''} ?`, params: [ts] };
 }
 
+/** Sort keys [ts, rank, id or lease tie]: numbers, except a lease event's tie (text, compared as SQLite compares it). */
 function compare(a: Row, b: Row): number {
 	for (let i = 0; i < 3; i++) {
-		const x = Number(a._k[i]);
-		const y = Number(b._k[i]);
-		if (x !== y) return x - y;
+		const x = a._k[i];
+		const y = b._k[i];
+		if (typeof x === 'string' && typeof y === 'string') {
+			if (x !== y) return x < y ? -1 : 1;
+			continue;
+		}
+		if (Number(x) !== Number(y)) return Number(x) - Number(y);
 	}
 	return 0;
 }
 
+const LEASE_RANK = 1;
+
 /**
- * Above `events` lease events in an address span (or `hosts` host names matching a text), reading newest-first by
- * time beats reading by address or name and sorting. Exported so tests can force either plan.
+ * Below `events` lease chunks in an address span (or `hosts` host or user names containing a text, `clients` clients
+ * under a MAC prefix), reading the few by their chunk index and sorting them beats walking time order through the
+ * pages. Exported so tests can force either plan.
  */
-export const eventPlan = { events: 4000, hosts: 100 };
+export const eventPlan = { events: 4000, hosts: 100, clients: 100 };
 const density = new Map<string, Promise<boolean>>();
 
 /** Forgets remembered densities (after the plan thresholds change, in tests). */
@@ -116,35 +108,101 @@ export function forgetDensities(): void {
 	density.clear();
 }
 
+async function atLeast(store: Store, sql: string, params: Param[], cap: number): Promise<boolean> {
+	const r = await store.get<{ n: number }>(`SELECT count(*) AS n FROM (${sql} LIMIT ?)`, [...params, cap]);
+	return (r?.n ?? 0) >= cap;
+}
+
 /**
- * Whether a term matches many lease events — an address span holding many, or a text many host names contain —
- * so reading newest-first along the time index finds a page soon. One capped count, remembered per term.
+ * Whether a term matches many lease events — a span holding many chunks, a MAC prefix of many clients, a text many
+ * host names contain (or any user name: users are not indexed) — so walking time order finds a page soon. One capped
+ * count, remembered per term.
  */
 function isDense(store: Store, term: FilterTerm): Promise<boolean> {
-	if (term.kind !== 'span' && term.kind !== 'text') return Promise.resolve(false);
-	const id = term.kind === 'span' ? `${term.span.family}:${term.span.start}:${term.span.end}` : `text:${term.text.toLowerCase()}`;
+	if (term.kind === 'mac') return Promise.resolve(false);
+	const id =
+		term.kind === 'span' ? `${term.span.family}:${term.span.start}:${term.span.end}` : term.kind === 'mac-prefix' ? `mac:${term.prefix}` : `text:${term.text.toLowerCase()}`;
 	let known = density.get(id);
 	if (!known) {
-		const [sql, params, cap] =
-			term.kind === 'span'
-				? ['SELECT count(*) AS n FROM (SELECT 1 FROM lease_event WHERE ip BETWEEN ? AND ? LIMIT ?)', [...keys(term.span), eventPlan.events], eventPlan.events]
-				: ['SELECT count(*) AS n FROM (SELECT 1 FROM host WHERE instr(name_lc, ?) > 0 LIMIT ?)', [term.text.toLowerCase(), eventPlan.hosts], eventPlan.hosts];
-		known = store.get<{ n: number }>(sql, params as Param[]).then(r => (r?.n ?? 0) >= cap);
+		if (term.kind === 'span') known = atLeast(store, 'SELECT 1 FROM lease_chunk WHERE ip BETWEEN ? AND ?', keys(term.span), eventPlan.events);
+		else if (term.kind === 'mac-prefix') known = atLeast(store, 'SELECT 1 FROM client WHERE mac >= ? AND mac < ?', [term.prefix, term.prefix + ';'], eventPlan.clients);
+		else {
+			const t = term.text.toLowerCase();
+			known = Promise.all([
+				atLeast(store, 'SELECT 1 FROM host WHERE instr(name_lc, ?) > 0', [t], eventPlan.hosts),
+				atLeast(store, 'SELECT 1 FROM user_account WHERE instr(lower(name), ?) > 0', [t], 1),
+			]).then(([hosts, users]) => hosts || users);
+		}
 		if (density.size > 256) density.clear();
 		density.set(id, known);
 	}
 	return known;
 }
 
+/** A term as conditions on one lease event, plus the chunk index that finds its events when they are few. */
+function leaseTerm(term: FilterTerm, dense: boolean): { where: Condition; access?: ChunkAccess } {
+	if (term.kind === 'span') {
+		const [start, end] = keys(term.span);
+		return { where: { sql: 'ev.family = ? AND ev.ip BETWEEN ? AND ?', params: [term.span.family, start, end] }, access: dense ? undefined : { by: 'ip', family: term.span.family, start, end } };
+	}
+	if (term.kind === 'mac') {
+		const ids = { sql: 'SELECT id FROM client WHERE mac = ?', params: [term.mac] };
+		return { where: { sql: `ev.client_ref IN (${ids.sql})`, params: ids.params }, access: { by: 'client', ids } };
+	}
+	if (term.kind === 'mac-prefix') {
+		const range = [term.prefix, term.prefix + ';'];
+		if (dense) return { where: { sql: 'EXISTS (SELECT 1 FROM client c WHERE c.id = ev.client_ref AND c.mac >= ? AND c.mac < ?)', params: range } };
+		const ids = { sql: 'SELECT id FROM client WHERE mac >= ? AND mac < ?', params: range };
+		return { where: { sql: `ev.client_ref IN (${ids.sql})`, params: ids.params }, access: { by: 'client', ids } };
+	}
+	const t = term.text.toLowerCase();
+	// Many names: look each event's host and user up by key instead of listing every matching id first.
+	if (dense) {
+		return {
+			where: {
+				sql: 'EXISTS (SELECT 1 FROM host h WHERE h.id = ev.host_ref AND instr(h.name_lc, ?) > 0) OR EXISTS (SELECT 1 FROM user_account u WHERE u.id = ev.user_ref AND instr(lower(u.name), ?) > 0)',
+				params: [t, t],
+			},
+		};
+	}
+	const ids = { sql: 'SELECT id FROM host WHERE instr(name_lc, ?) > 0', params: [t] };
+	return { where: hostOrUser('ev.host_ref', 'ev.user_ref', term.text), access: { by: 'host', ids } };
+}
+
+/** One page of lease events for the merged list: time order along the pages, or through a sparse term's chunk index. */
+async function readLease(store: Store, request: PaneRead, terms: FilterTerm[], dense: boolean[], ascending: boolean): Promise<Row[]> {
+	const read: LeaseEventRead = { where: [], ascending, limit: request.limit };
+	for (const [i, t] of terms.entries()) {
+		const { where, access } = leaseTerm(t, dense[i]);
+		read.where.push(where);
+		if (access && !read.access) read.access = access;
+	}
+	if (request.anchor) {
+		const [ts, rank, tie] = request.anchor as [number, number, Param];
+		read.anchor =
+			rank === LEASE_RANK
+				? { ts, tie: String(tie), inclusive: !!request.inclusive }
+				: // Another table's row: lease events of its second come before it (rank 1 sorts first) or after it.
+					{ ts, inclusive: ascending ? LEASE_RANK > rank : LEASE_RANK < rank };
+	}
+	const rows = await readLeaseEvents(store, read);
+	return rows.map(r => ({
+		src: 'lease', id: r.id, ts: r.ts, kind: r.kind, family: r.family, ip: r.ip, mac: r.mac, client: r.client_id ?? r.duid,
+		host: r.host, user: r.user, server: r.server, detail: r.expires,
+		_k: [r.ts, LEASE_RANK, r.tie],
+	}));
+}
+
 export async function readEvents(store: Store, request: PaneRead): Promise<Row[]> {
 	const ascending = (request.direction === 'after') !== request.descending;
 	const terms = [request.scope?.term, request.term].filter((t): t is FilterTerm => !!t);
 	const dense = await Promise.all(terms.map(t => isDense(store, t)));
-	const pages = await Promise.all(
-		SOURCES.map(async src => {
+	const pages = await Promise.all([
+		readLease(store, request, terms, dense, ascending),
+		...SOURCES.map(async src => {
 			const where: Condition[] = [];
-			for (const [i, t] of terms.entries()) {
-				const c = src.filter(t, dense[i]);
+			for (const t of terms) {
+				const c = src.filter(t);
 				if (!c) return [];
 				where.push(...c);
 			}
@@ -154,7 +212,7 @@ export async function readEvents(store: Store, request: PaneRead): Promise<Row[]
 			const rows = await store.all<Record<string, unknown>>(sql, [...where.flatMap(c => c.params), request.limit]);
 			return rows.map(r => Object.assign(r, { _k: [Number(r.ts), src.rank, Number(r.id)] as Param[] }) as Row);
 		}),
-	);
+	]);
 	const merged = pages.flat().sort((a, b) => (ascending ? compare(a, b) : compare(b, a))).slice(0, request.limit);
 	// Display order is the sort order; a 'before' page was read backwards.
 	return request.direction === 'before' ? merged.reverse() : merged;
