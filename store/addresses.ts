@@ -1,16 +1,18 @@
 // IP addresses (static inventory): CRUD with auto-parenting (range_id, subnet_id), and bulk insert.
 //
-// Bulk API (caller's transaction; one INSERT … SELECT FROM json_each per 10k rows; parents of new rows by
-// a sorted merge against the stored subnets and ranges, written with the row; utilization left to rollupUtilization(tx)):
-//   insertAddresses(tx: Store, rows: AddressUpsert[], options?: ChangeOptions & { auditEach?: boolean })
+// Bulk API (caller's transaction; rows in address order, one INSERT … SELECT FROM jsonb_each per 10k rows; parents
+// by a merge against the subnets and ranges around each chunk (store/address-parents.ts), written with the row;
+// utilization left to rollupUtilization(tx)):
+//   insertAddresses(tx: Store, rows: AddressUpsert[], options?: ChangeOptions & { auditEach?: boolean; summary?: boolean })
 //     : Promise<{ created: number; updated: number }>
 //   Identity: (space, ip, managed_by, managed_by_entity); an existing row is updated. Without auditEach
 //   one audit row summarises the batch (count, first and last address) — a million per-row entries
 //   would double the import's cost for no reader.
-import type { Store } from './database.js';
-import { audit, auditMany, type ChangeOptions } from './audit.js';
+import type { Param, RunResult, Store } from './database.js';
+import { parentsOfSorted } from './address-parents.js';
+import { audit, type ChangeOptions } from './audit.js';
 import { conflict, invalid, notFound } from './errors.js';
-import { assignContainers, containingPrefixes, keyValue, loadSpans } from './containment.js';
+import { containingPrefixes, keyValue } from './containment.js';
 import { adjustBlocks, refreshUtilization } from './utilization.js';
 import { formatValue, keyBuffer, keyHex, type Address, type Family, type Span } from '../source/domain/ip.js';
 import { parseMac } from '../source/domain/mac.js';
@@ -71,7 +73,8 @@ export interface AddressInput extends AddressFields {
 	managedByEntity?: string;
 }
 
-export type AddressUpsert = AddressInput;
+/** A bulk row; `key` is the address's store key as hex when the caller has it already. */
+export type AddressUpsert = AddressInput & { key?: string };
 
 const FIELD_COLUMNS: [keyof AddressFields, string][] = [
 	['mac', 'mac'],
@@ -269,62 +272,150 @@ export async function deleteAddress(store: Store, id: number, options: ChangeOpt
 	});
 }
 
-const BULK_FIELDS = [
-	'managed_by', 'managed_by_entity', 'mac', 'client_id', 'duid', 'hostname', 'description', 'assignment_type', 'status', 'device_type',
-	'owner', 'asset_tag', 'serial_number', 'assigned_at', 'expires_at',
+/** A bulk column: its name and the value a row gives it (parents come from the merge, not the row). */
+type BulkColumn = { name: string; blob?: boolean; value: (r: AddressUpsert, subnetId: number | null, rangeId: number | null) => unknown };
+
+const BULK_COLUMNS: BulkColumn[] = [
+	{ name: 'space_id', value: r => r.spaceId },
+	{ name: 'family', value: r => r.address.family },
+	{ name: 'ip', blob: true, value: r => r.key ?? keyHex(r.address.family, r.address.value) },
+	{ name: 'managed_by', value: r => r.managedBy || 'IPAM' },
+	{ name: 'managed_by_entity', value: r => r.managedByEntity ?? '' },
+	{ name: 'mac', value: r => r.mac ?? null },
+	{ name: 'client_id', value: r => r.clientId ?? null },
+	{ name: 'duid', value: r => r.duid ?? null },
+	{ name: 'hostname', value: r => r.hostname ?? '' },
+	{ name: 'description', value: r => r.description ?? '' },
+	{ name: 'assignment_type', value: r => r.assignmentType ?? 'static' },
+	{ name: 'status', value: r => r.status ?? 'in-use' },
+	{ name: 'device_type', value: r => r.deviceType ?? 'Host' },
+	{ name: 'owner', value: r => r.owner ?? '' },
+	{ name: 'asset_tag', value: r => r.assetTag ?? '' },
+	{ name: 'serial_number', value: r => r.serialNumber ?? '' },
+	{ name: 'assigned_at', value: r => r.assignedAt ?? null },
+	{ name: 'expires_at', value: r => r.expiresAt ?? null },
+	{ name: 'subnet_id', value: (_r, s) => s },
+	{ name: 'range_id', value: (_r, _s, g) => g },
 ];
 
-/** The innermost subnet / range holding v.ip: the greatest start at or below it, kept if it reaches it. */
-const PARENT = (table: string) =>
-	`(SELECT x.id FROM (SELECT p.id, p.end FROM ${table} p WHERE p.space_id = v.space_id AND p.family = v.family AND p.start <= v.ip
-		ORDER BY p.start DESC LIMIT 1) x WHERE x.end >= v.ip)`;
+const BULK_UPSERT = `ON CONFLICT (space_id, ip, managed_by, managed_by_entity) DO UPDATE SET mac = excluded.mac, client_id = excluded.client_id,
+	duid = excluded.duid, hostname = excluded.hostname, description = excluded.description, assignment_type = excluded.assignment_type,
+	status = excluded.status, device_type = excluded.device_type, owner = excluded.owner, asset_tag = excluded.asset_tag,
+	serial_number = excluded.serial_number, assigned_at = coalesce(excluded.assigned_at, assigned_at),
+	expires_at = excluded.expires_at, updated_at = unixepoch()`;
+
+/** Rows per statement: big enough that statement overhead vanishes, small enough that its text stays cheap to copy. */
+const BULK_CHUNK = 10_000;
+
+const bulkStatements = new Map<number, string>();
 
 /**
- * One statement per 10k rows: values from json_each, parents resolved by two index seeks inside
- * SQLite, so a row is written once with its parents (not inserted, then re-parented).
+ * The INSERT for one shape of chunk: columns whose value differs between rows (bit set in `varying`)
+ * come from each row's JSONB array; the others are bound once (?2 …) instead of repeated per row.
  */
-const BULK_SQL = `INSERT INTO address (space_id, family, ip, ${BULK_FIELDS.join(', ')}, subnet_id, range_id)
-	SELECT v.space_id, v.family, v.ip, ${BULK_FIELDS.map(f => `v.${f}`).join(', ')}, ${PARENT('subnet')}, ${PARENT('range')}
-	FROM (SELECT value->>0 AS space_id, value->>1 AS family, unhex(value->>2) AS ip,
-		${BULK_FIELDS.map((f, i) => `value->>${i + 3} AS ${f}`).join(', ')} FROM json_each(?)) v WHERE true
-	ON CONFLICT (space_id, ip, managed_by, managed_by_entity) DO UPDATE SET mac = excluded.mac, client_id = excluded.client_id,
-		duid = excluded.duid, hostname = excluded.hostname, description = excluded.description, assignment_type = excluded.assignment_type,
-		status = excluded.status, device_type = excluded.device_type, owner = excluded.owner, asset_tag = excluded.asset_tag,
-		serial_number = excluded.serial_number, assigned_at = coalesce(excluded.assigned_at, assigned_at),
-		expires_at = excluded.expires_at, updated_at = unixepoch()`;
+function bulkSql(varying: number): string {
+	let sql = bulkStatements.get(varying);
+	if (sql) return sql;
+	let fromRow = 0;
+	let bound = 2;
+	const exprs = BULK_COLUMNS.map((c, i) => {
+		const e = varying & (1 << i) ? `value->>${fromRow++}` : `?${bound++}`;
+		return c.blob ? `unhex(${e})` : e;
+	});
+	// jsonb_each hands each row over as JSONB, so ->> reads a field without parsing text again.
+	sql = `INSERT INTO address (${BULK_COLUMNS.map(c => c.name).join(', ')}) SELECT ${exprs.join(', ')} FROM jsonb_each(?1) WHERE true ${BULK_UPSERT}`;
+	bulkStatements.set(varying, sql);
+	return sql;
+}
 
-/** Rows must be valid (normaliseFields); invalid enum values are refused by the schema's CHECKs. */
+/** One chunk as a statement: the varying columns as JSON rows, the constant ones as parameters. */
+function bulkStatement(rows: AddressUpsert[], subnets: (number | null)[], ranges: (number | null)[]): { sql: string; params: Param[] } {
+	let varying = 0;
+	const constants: Param[] = [];
+	const getters: ((i: number) => unknown)[] = [];
+	BULK_COLUMNS.forEach((c, k) => {
+		const at = (i: number) => c.value(rows[i], subnets[i], ranges[i]);
+		const first = at(0);
+		let same = true;
+		for (let i = 1; i < rows.length && same; i++) same = at(i) === first;
+		if (same) constants.push(first as Param);
+		else {
+			varying |= 1 << k;
+			getters.push(at);
+		}
+	});
+	const data = new Array(rows.length);
+	for (let i = 0; i < rows.length; i++) {
+		const row = new Array(getters.length);
+		for (let g = 0; g < getters.length; g++) row[g] = getters[g](i);
+		data[i] = row;
+	}
+	return { sql: bulkSql(varying), params: [JSON.stringify(data), ...constants] };
+}
+
+const compareAddresses = (a: AddressUpsert, b: AddressUpsert): number =>
+	a.spaceId - b.spaceId || a.address.family - b.address.family || (a.address.value < b.address.value ? -1 : a.address.value > b.address.value ? 1 : 0);
+
+/** The rows in (space, family, address) order: parents merge along it and index pages fill in order. Stable. */
+function inAddressOrder(rows: AddressUpsert[]): AddressUpsert[] {
+	for (let i = 1; i < rows.length; i++) if (compareAddresses(rows[i - 1], rows[i]) > 0) return rows.slice().sort(compareAddresses);
+	return rows;
+}
+
+/** Parents of a sorted chunk, one windowed read per (space, family) run. */
+async function chunkParents(tx: Store, rows: AddressUpsert[]): Promise<{ subnets: (number | null)[]; ranges: (number | null)[] }> {
+	const subnets: (number | null)[] = [];
+	const ranges: (number | null)[] = [];
+	for (let start = 0; start < rows.length; ) {
+		const { spaceId, address } = rows[start];
+		let end = start + 1;
+		while (end < rows.length && rows[end].spaceId === spaceId && rows[end].address.family === address.family) end++;
+		const values = new Array<bigint>(end - start);
+		for (let i = start; i < end; i++) values[i - start] = rows[i].address.value;
+		const p = await parentsOfSorted(tx, spaceId, address.family, values);
+		for (const id of p.subnets) subnets.push(id);
+		for (const id of p.ranges) ranges.push(id);
+		start = end;
+	}
+	return { subnets, ranges };
+}
+
+export interface BulkAuditOptions {
+	/** One audit row per written address instead of one summary. */
+	auditEach?: boolean;
+	/** false: no summary row either — the caller writes its own (an import summarises all its batches once). */
+	summary?: boolean;
+}
+
+/**
+ * Rows must be valid (normaliseFields); invalid enum values are refused by the schema's CHECKs. Rows
+ * are written in address order, 10k a statement; the next chunk is prepared while SQLite writes one.
+ */
 export async function insertAddresses(
 	tx: Store,
 	rows: AddressUpsert[],
-	options: ChangeOptions & { auditEach?: boolean } = {},
+	options: ChangeOptions & BulkAuditOptions = {},
 ): Promise<{ created: number; updated: number }> {
 	if (rows.length === 0) return { created: 0, updated: 0 };
 	return tx.transaction(async () => {
 		const maxBefore = (await tx.get<{ m: number | null }>('SELECT max(id) AS m FROM address'))?.m ?? 0;
+		const sorted = inAddressOrder(rows);
 		let total = 0;
-		for (let i = 0; i < rows.length; i += 10_000) {
-			const data = rows.slice(i, i + 10_000).map(r => [
-				r.spaceId,
-				r.address.family,
-				keyHex(r.address.family, r.address.value),
-				r.managedBy || 'IPAM',
-				r.managedByEntity ?? '',
-				r.mac ?? null,
-				r.clientId ?? null,
-				r.duid ?? null,
-				r.hostname ?? '',
-				r.description ?? '',
-				r.assignmentType ?? 'static',
-				r.status ?? 'in-use',
-				r.deviceType ?? 'Host',
-				r.owner ?? '',
-				r.assetTag ?? '',
-				r.serialNumber ?? '',
-				r.assignedAt ?? null,
-				r.expiresAt ?? null,
-			]);
-			total += (await tx.run(BULK_SQL, [JSON.stringify(data)])).changes;
+		let writing: Promise<RunResult> | undefined;
+		try {
+			for (let i = 0; i < sorted.length; i += BULK_CHUNK) {
+				const chunk = sorted.slice(i, i + BULK_CHUNK);
+				const parents = await chunkParents(tx, chunk);
+				const { sql, params } = bulkStatement(chunk, parents.subnets, parents.ranges);
+				if (writing) total += (await writing).changes;
+				writing = tx.run(sql, params);
+				// Awaited on the next turn; until then a failure must not count as unhandled.
+				writing.catch(() => undefined);
+			}
+			total += (await writing!).changes;
+		} finally {
+			// Never leave a statement running behind an error: the caller's rollback follows it.
+			await writing?.catch(() => undefined);
 		}
 		const created = (await tx.get<{ n: number }>('SELECT count(*) AS n FROM address WHERE id > ?', [maxBefore]))!.n;
 		if (options.auditEach) {
@@ -333,7 +424,7 @@ export async function insertAddresses(
 					SELECT ?, ?, 'import', 'address', id, 'address ' || hex(ip), NULL FROM address WHERE id > ?`,
 				[tx.actor, options.source ?? 'import', maxBefore],
 			);
-		} else {
+		} else if (options.summary !== false) {
 			const first = rows[0].address;
 			const last = rows[rows.length - 1].address;
 			await audit(

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { Store } from '../../store/database.js';
 import { openImportFile } from '../../source/formats/ipam-import.js';
 import { Planner, type PlanOptions } from '../../source/commands/import/plan.js';
-import { Applier } from '../../source/commands/import/apply.js';
-import { formatImportIssue, type ImportIssue } from '../../source/formats/ipam-import.js';
+import { Applier, applyBatches } from '../../source/commands/import/apply.js';
+import { formatImportIssue, prefetched, type ImportIssue } from '../../source/formats/ipam-import.js';
 
 function csv(text: string): string {
 	const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-plan-')), 'in.csv');
@@ -26,12 +26,11 @@ async function importInBatches(store: Store, file: string, options: PlanOptions,
 		const planner = new Planner(tx, opened.stream.header.kind, options);
 		await planner.start();
 		const applier = new Applier(tx, planner, { file, customFields: [] });
-		for await (const batch of opened.stream.batches(size)) {
+		// The pipelined path `ipam import` takes: batch N+1 planned while batch N is written.
+		await applyBatches(planner, applier, prefetched(opened.stream.batches(size)), (batch, plan) => {
 			problems.push(...batch.issues);
-			const plan = await planner.plan(batch.rows);
 			problems.push(...plan.issues);
-			await applier.apply(plan);
-		}
+		});
 		const planned = await planner.deletes();
 		deletes = planned.map(d => d.label);
 		await applier.finish(planned);

@@ -11,6 +11,7 @@ import { deleteRows, idsByIdentity, replaceFieldValues, replaceTags } from '../.
 import type { ImportIssue } from '../../formats/ipam-import.js';
 import type { AddressImport, BlockImport, CustomFieldDef, ObjectKind, RangeImport, SubnetImport } from '../../formats/ipam-rows.js';
 import { addressInput, blockInput, identity, merged, rangeInput, subnetInput } from './kinds.js';
+import type { ImportBatch } from '../../formats/ipam-import.js';
 import type { BatchPlan, PlannedDelete, PlannedRow, Planner } from './plan.js';
 
 const SOURCE = { source: 'import' as const };
@@ -38,6 +39,8 @@ export class Applier {
 
 	async apply(plan: BatchPlan): Promise<void> {
 		await this.createSpaces(plan);
+		// A batch planned while the previous one was written may name a space that batch created.
+		for (const p of plan.creates) if (p.spaceId === 0) p.spaceId = this.planner.spaceIdOf(p.spaceName);
 		const writes = plan.creates.concat(plan.updates);
 		const before = this.rejected.length;
 		const ids = await this.write(writes);
@@ -104,7 +107,8 @@ export class Applier {
 				return r.ids;
 			}
 			case 'address': {
-				await insertAddresses(tx, writes.map(p => addressInput(merged(p.row as AddressImport, p.stored), p.spaceId)), SOURCE);
+				// finish() writes the import's one summary; a row per batch would only repeat it in pieces.
+				await insertAddresses(tx, writes.map(p => addressInput(merged(p.row as AddressImport, p.stored), p.spaceId)), { ...SOURCE, summary: false });
 				return this.annotatedIds(writes);
 			}
 		}
@@ -133,5 +137,33 @@ export class Applier {
 		for (const p of plan.unchanged) add(p, p.stored!.id);
 		await replaceFieldValues(this.tx, this.kind, values);
 		await replaceTags(this.tx, this.kind, tags);
+	}
+}
+
+/**
+ * Plans and applies every batch inside the caller's transaction. Batch N+1 is read, validated and
+ * planned on this thread while SQLite writes batch N on its own: plans only read rows that existed
+ * before the import, which batch N's writes cannot change (in-file duplicates are refused by the planner).
+ */
+export async function applyBatches(
+	planner: Planner,
+	applier: Applier,
+	batches: AsyncIterable<ImportBatch>,
+	onBatch: (batch: ImportBatch, plan: BatchPlan) => void = () => undefined,
+): Promise<void> {
+	let writing: Promise<void> | undefined;
+	try {
+		for await (const batch of batches) {
+			const plan = await planner.plan(batch.rows);
+			onBatch(batch, plan);
+			await writing;
+			writing = applier.apply(plan);
+			// Awaited on the next turn; until then a failure must not count as unhandled.
+			writing.catch(() => undefined);
+		}
+		await writing;
+	} finally {
+		// Nothing keeps writing behind an error: the caller's rollback comes after the statement in flight.
+		await writing?.catch(() => undefined);
 	}
 }

@@ -11,7 +11,7 @@ import type { Store } from '../../../store/database.js';
 import { formatImportIssue, openImportFile, prefetched, type ImportBatch, type ImportIssue, type ImportStream } from '../../formats/ipam-import.js';
 import { OBJECT_KINDS, type CustomFieldDef, type DialectName, type ObjectKind, type ResolvedHeader } from '../../formats/ipam-rows.js';
 import { Planner, type BatchPlan, type PlanOptions } from './plan.js';
-import { Applier } from './apply.js';
+import { Applier, applyBatches } from './apply.js';
 import { label } from './kinds.js';
 
 const usage = `Usage: ipam import FILE [--format auto|ms-ipam|netbox|phpipam|csv] [--kind block|subnet|range|address]
@@ -151,11 +151,7 @@ async function applyImport(store: Store, stream: ImportStream, options: PlanOpti
 			const planner = new Planner(tx, stream.header.kind, options);
 			await planner.start();
 			const applier = new Applier(tx, planner, context);
-			for await (const batch of prefetched(stream.batches())) {
-				const plan = await planner.plan(batch.rows);
-				collect(run, batch, plan);
-				await applier.apply(plan);
-			}
+			await applyBatches(planner, applier, prefetched(stream.batches()), (batch, plan) => collect(run, batch, plan));
 			for (const r of applier.rejected) run.problems.push(r);
 			if (applier.created + applier.updated + applier.unchanged === 0 && run.problems.length > 0) throw new NothingUsable();
 			if (options.inventory && run.problems.length > 0) run.deletionsSkipped = true;

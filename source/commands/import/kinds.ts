@@ -125,6 +125,7 @@ export function addressInput(row: AddressImport, spaceId: number) {
 	return {
 		spaceId,
 		address: row.ip,
+		key: row.key,
 		managedBy: row.managedBy,
 		managedByEntity: row.managedByEntity,
 		hostname: row.hostname,

@@ -147,6 +147,11 @@ export class Planner {
 		this.spaces.set(name.toLowerCase(), { id, name });
 	}
 
+	/** The id of a space by name, 0 while it is not created yet. */
+	spaceIdOf(name: string): number {
+		return this.spaces.get(name.toLowerCase())?.id ?? 0;
+	}
+
 	private async resolveSpaces(rows: ImportRow[], plan: BatchPlan): Promise<void> {
 		const wanted = new Map<string, string>();
 		let previous: string | undefined;
