@@ -171,9 +171,91 @@ const EVENTS_PER_PAGE_STATEMENT = 16 * 1024;
  * many events were written.
  */
 export async function writeHistory(tx: Store, target: { serverId: number | null; spaceId: number }, cols: HistoryColumns, signal?: AbortSignal): Promise<number> {
-	const n = cols.n;
-	if (n === 0) return 0;
-	const { ip, ts, kind, client, host } = cols;
+	if (cols.n === 0) return 0;
+	const order = timeOrder(cols);
+	const keep = keepFirstOfEach(cols, order);
+	// Statements go out as they are built: SQLite's thread inserts one while this thread builds the next.
+	const pending: Promise<unknown>[] = [];
+	const send = (sql: string, params: (string | number | null | Buffer)[]) => {
+		const p = tx.run(sql, params);
+		p.catch(() => undefined);
+		pending.push(p);
+	};
+	const newest = (await tx.get<{ t: number | null }>('SELECT max(t_last) AS t FROM lease_page'))?.t ?? null;
+	let chunks: Chunks;
+	if (newest !== null && cols.ts[order[0]] <= newest) {
+		// Some events may be stored already: their chunk keys are looked up before anything is written.
+		chunks = chunkOrder(cols, keep);
+		await dropStored(tx, target, cols, chunks, keep, newest, signal);
+		signal?.throwIfAborted();
+		sendPages(cols, order, keep, target, send);
+	} else {
+		// The usual case, a log read on from where it stopped: the pages go first, and SQLite writes them
+		// while this thread sorts the chunks.
+		sendPages(cols, order, keep, target, send);
+		chunks = chunkOrder(cols, keep);
+	}
+	const written = sendChunks(cols, chunks, keep, target, send);
+	await Promise.all(pending);
+	return written;
+}
+
+type Send = (sql: string, params: (string | number | null | Buffer)[]) => void;
+
+/** Event indexes in time order (stable); a log is usually in order already, and then nothing is sorted. */
+function timeOrder(cols: HistoryColumns): Uint32Array {
+	const { n, ts } = cols;
+	const order = new Uint32Array(n);
+	let sorted = true;
+	for (let i = 0; i < n; i++) {
+		order[i] = i;
+		if (i && ts[i - 1] > ts[i]) sorted = false;
+	}
+	if (!sorted) order.sort((a, b) => ts[a] - ts[b] || a - b);
+	return order;
+}
+
+/** 1 for the first of each set of identical events (same address, client, host, time and kind), 0 for the rest. */
+function keepFirstOfEach(cols: HistoryColumns, order: Uint32Array): Uint8Array {
+	const { n, ts, ip, client, host, kind } = cols;
+	const keep = new Uint8Array(n).fill(1);
+	// Identical events share a time: only runs of equal times are compared, pairwise when short.
+	for (let lo = 0; lo < n; ) {
+		let hi = lo + 1;
+		while (hi < n && ts[order[hi]] === ts[order[lo]]) hi++;
+		if (hi - lo > 16) {
+			const seen = new Set<string>();
+			for (let j = lo; j < hi; j++) {
+				const i = order[j];
+				const key = `${ip[i]}|${client[i]}|${host[i]}|${kind[i]}`;
+				if (seen.has(key)) keep[i] = 0;
+				else seen.add(key);
+			}
+		} else {
+			for (let j = lo + 1; j < hi; j++) {
+				const i = order[j];
+				for (let k = lo; k < j; k++) {
+					const o = order[k];
+					if (keep[o] && ip[o] === ip[i] && client[o] === client[i] && host[o] === host[i] && kind[o] === kind[i]) {
+						keep[i] = 0;
+						break;
+					}
+				}
+			}
+		}
+		lo = hi;
+	}
+	return keep;
+}
+
+/** Kept events in chunk order (address, client, host, time, kind) and where each chunk starts (plus the end). */
+interface Chunks {
+	order: Uint32Array;
+	starts: number[];
+}
+
+function chunkOrder(cols: HistoryColumns, keep: Uint8Array): Chunks {
+	const { n, ip, ts, kind, client, host } = cols;
 	// Address order (rank of each distinct address), so chunk inserts land on neighbouring index pages.
 	const byHex = cols.addresses.map((_, i) => i).sort((a, b) => (cols.addresses[a].hex < cols.addresses[b].hex ? -1 : 1));
 	const rank = new Int32Array(cols.addresses.length);
@@ -181,11 +263,16 @@ export async function writeHistory(tx: Store, target: { serverId: number | null;
 	// Counting sort by address rank keeps each address's events in batch order; then each address's run is put
 	// in (client, host, ts, kind) order — already so for the usual run of one client in time order.
 	const start = new Int32Array(byHex.length + 1);
-	for (let i = 0; i < n; i++) start[rank[ip[i]] + 1]++;
+	let kept = 0;
+	for (let i = 0; i < n; i++) {
+		if (!keep[i]) continue;
+		start[rank[ip[i]] + 1]++;
+		kept++;
+	}
 	for (let r = 0; r < byHex.length; r++) start[r + 1] += start[r];
-	const order = new Uint32Array(n);
+	const order = new Uint32Array(kept);
 	const fill = start.slice(0, byHex.length);
-	for (let i = 0; i < n; i++) order[fill[rank[ip[i]]]++] = i;
+	for (let i = 0; i < n; i++) if (keep[i]) order[fill[rank[ip[i]]]++] = i;
 	const cmp = (a: number, b: number) => client[a] - client[b] || host[a] - host[b] || ts[a] - ts[b] || kind[a] - kind[b];
 	for (let r = 0; r < byHex.length; r++) {
 		const lo = start[r];
@@ -194,42 +281,36 @@ export async function writeHistory(tx: Store, target: { serverId: number | null;
 		for (let j = lo + 1; j < hi && sorted; j++) if (cmp(order[j - 1], order[j]) > 0) sorted = false;
 		if (!sorted) order.subarray(lo, hi).sort(cmp);
 	}
-	// Chunk boundaries: a new key, a new bucket, or a full chunk. Duplicates inside the batch are dropped here.
-	const keep = new Uint8Array(n);
-	const groupStarts: number[] = [];
+	// Chunk boundaries: a new key, a new bucket, or a full chunk.
+	const starts: number[] = [];
 	let prev = -1;
-	let inGroup = 0;
-	for (let j = 0; j < n; j++) {
+	let inChunk = 0;
+	for (let j = 0; j < kept; j++) {
 		const i = order[j];
 		const same = prev >= 0 && ip[prev] === ip[i] && client[prev] === client[i] && host[prev] === host[i];
-		if (same && ts[prev] === ts[i] && kind[prev] === kind[i]) continue;
-		keep[i] = 1;
-		if (!same || Math.floor(ts[prev] / BUCKET) !== Math.floor(ts[i] / BUCKET) || inGroup === CHUNK_MAX) {
-			groupStarts.push(j);
-			inGroup = 0;
+		if (!same || Math.floor(ts[prev] / BUCKET) !== Math.floor(ts[i] / BUCKET) || inChunk === CHUNK_MAX) {
+			starts.push(j);
+			inChunk = 0;
 		}
-		inGroup++;
+		inChunk++;
 		prev = i;
 	}
-	groupStarts.push(n);
-	await dropStored(tx, target, cols, order, groupStarts, keep, signal);
-	signal?.throwIfAborted();
+	starts.push(kept);
+	return { order, starts };
+}
 
-	// Statements go out as they are built: SQLite's thread inserts one while this thread builds the next.
-	const pending: Promise<unknown>[] = [];
-	const send = (sql: string, params: (string | number | null | Buffer)[]) => {
-		const p = tx.run(sql, params);
-		p.catch(() => undefined);
-		pending.push(p);
-	};
+/** The chunk statements: [hex, family, client, host, [[ts, kind, user, expires] …], t_first, t_last, n] per chunk. */
+function sendChunks(cols: HistoryColumns, chunks: Chunks, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send): number {
+	const { ip, ts, kind, client, host } = cols;
+	const { order, starts } = chunks;
 	const out = new JsonBytes();
 	let written = 0;
 	let groups = 0;
-	for (let g = 0; g + 1 < groupStarts.length; g++) {
+	for (let g = 0; g + 1 < starts.length; g++) {
 		let first = -1;
 		let last = -1;
 		let count = 0;
-		for (let j = groupStarts[g]; j < groupStarts[g + 1]; j++) {
+		for (let j = starts[g]; j < starts[g + 1]; j++) {
 			const i = order[j];
 			if (!keep[i]) continue;
 			if (count === 0) {
@@ -258,7 +339,7 @@ export async function writeHistory(tx: Store, target: { serverId: number | null;
 			count++;
 		}
 		if (count === 0) continue;
-		// The chunk's events went first so its bounds are known; they close the row: [hex, family, client, host, [events], t_first, t_last, n].
+		// The chunk's events went first so its bounds are known; they close the row.
 		out.ascii('],');
 		out.int(ts[first]);
 		out.byte(0x2c);
@@ -277,30 +358,28 @@ export async function writeHistory(tx: Store, target: { serverId: number | null;
 		out.byte(0x5d);
 		send(CHUNK_INSERT, [target.spaceId, target.serverId, out.take()]);
 	}
+	return written;
+}
 
-	// Pages: the kept events in time order (a log usually is in order already: sort only when it is not).
-	const timeOrder = new Uint32Array(written);
-	let k = 0;
-	let inOrder = true;
-	for (let i = 0; i < n; i++) {
-		if (!keep[i]) continue;
-		if (k && ts[timeOrder[k - 1]] > ts[i]) inOrder = false;
-		timeOrder[k++] = i;
-	}
-	if (!inOrder) timeOrder.sort((a, b) => ts[a] - ts[b] || a - b);
+/** The page statements: the kept events in time order, PAGE_MAX to a page: [t_first, t_last, n, [[ts, kind, family, hex, space, server, client, host, user, expires] …]]. */
+function sendPages(cols: HistoryColumns, order: Uint32Array, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send): void {
+	const { ip, ts, kind, client, host } = cols;
+	const kept: number[] = [];
+	for (let j = 0; j < order.length; j++) if (keep[order[j]]) kept.push(order[j]);
 	const server = target.serverId === null ? 'null' : String(target.serverId);
+	const out = new JsonBytes();
 	let pages = 0;
-	for (let p = 0; p < written; p += PAGE_MAX) {
-		const end = Math.min(written, p + PAGE_MAX);
+	for (let p = 0; p < kept.length; p += PAGE_MAX) {
+		const end = Math.min(kept.length, p + PAGE_MAX);
 		out.ascii(pages ? ',[' : '[[');
-		out.int(ts[timeOrder[p]]);
+		out.int(ts[kept[p]]);
 		out.byte(0x2c);
-		out.int(ts[timeOrder[end - 1]]);
+		out.int(ts[kept[end - 1]]);
 		out.byte(0x2c);
 		out.int(end - p);
 		out.ascii(',[');
 		for (let j = p; j < end; j++) {
-			const i = timeOrder[j];
+			const i = kept[j];
 			const a = cols.addresses[ip[i]];
 			out.ascii(j > p ? ',[' : '[');
 			out.int(ts[i]);
@@ -325,8 +404,7 @@ export async function writeHistory(tx: Store, target: { serverId: number | null;
 			out.byte(0x5d);
 		}
 		out.ascii(']]');
-		pages++;
-		if (pages * PAGE_MAX >= EVENTS_PER_PAGE_STATEMENT) {
+		if (++pages * PAGE_MAX >= EVENTS_PER_PAGE_STATEMENT) {
 			out.byte(0x5d);
 			send(PAGE_INSERT, [out.take()]);
 			pages = 0;
@@ -336,36 +414,30 @@ export async function writeHistory(tx: Store, target: { serverId: number | null;
 		out.byte(0x5d);
 		send(PAGE_INSERT, [out.take()]);
 	}
-	await Promise.all(pending);
-	return written;
 }
 
-/**
- * Clears `keep` for events already stored under the same key, time and kind. Skipped whole when every event is
- * newer than everything stored (the usual case: a log read on from where it stopped).
- */
+/** Clears `keep` for events already stored under the same key, time and kind (only chunks as old as `newest` are asked). */
 async function dropStored(
 	tx: Store,
 	target: { serverId: number | null; spaceId: number },
 	cols: HistoryColumns,
-	order: Uint32Array,
-	groupStarts: number[],
+	chunks: Chunks,
 	keep: Uint8Array,
+	newest: number,
 	signal?: AbortSignal,
 ): Promise<void> {
-	const newest = (await tx.get<{ t: number | null }>('SELECT max(t_last) AS t FROM lease_page'))?.t ?? null;
-	if (newest === null) return;
 	const { ts, kind } = cols;
+	const { order, starts } = chunks;
 	const candidates: number[] = [];
-	for (let g = 0; g + 1 < groupStarts.length; g++) if (ts[order[groupStarts[g]]] <= newest) candidates.push(g);
+	for (let g = 0; g + 1 < starts.length; g++) if (ts[order[starts[g]]] <= newest) candidates.push(g);
 	for (let c = 0; c < candidates.length; c += GROUPS_PER_STATEMENT) {
 		signal?.throwIfAborted();
 		const part = candidates.slice(c, c + GROUPS_PER_STATEMENT);
 		const keys = part.map(g => {
-			const i = order[groupStarts[g]];
+			const i = order[starts[g]];
 			const first = ts[i];
 			const a = cols.addresses[cols.ip[i]];
-			return [a.hex, cols.client[i] || null, cols.host[i] || null, bucketStart(first), first, ts[order[groupStarts[g + 1] - 1]]];
+			return [a.hex, cols.client[i] || null, cols.host[i] || null, bucketStart(first), first, ts[order[starts[g + 1] - 1]]];
 		});
 		const found = await tx.all<{ g: number; ev: string }>(OVERLAPS, [target.spaceId, target.serverId, JSON.stringify(keys)]);
 		const stored = new Map<number, Set<string>>();
@@ -376,7 +448,7 @@ async function dropStored(
 		}
 		for (const [at, set] of stored) {
 			const g = part[at];
-			for (let j = groupStarts[g]; j < groupStarts[g + 1]; j++) {
+			for (let j = starts[g]; j < starts[g + 1]; j++) {
 				const i = order[j];
 				if (set.has(`${ts[i]}|${kind[i]}`)) keep[i] = 0;
 			}
