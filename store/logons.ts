@@ -1,7 +1,9 @@
-// Logon history writes: interning accounts and workstation names, and the batched logon_event insert.
+// Logon history writes: interning accounts and workstation names, the batched logon_event insert, and the
+// domain controllers' read cursors (collect_cursor) committed with the rows.
 import type { Store } from './database.js';
 import { accountKey, isComputerAccount, type LogonRecord } from '../source/domain/logon.js';
 import { parseAddress, addressKeyHex } from '../source/domain/ip.js';
+import type { LogonCursor } from '../source/collectors/windows-logons/index.js';
 
 export interface LogonInsertResult {
 	/** Rows written (re-read records already stored are not counted). */
@@ -83,4 +85,50 @@ export async function insertLogons(store: Store, records: LogonRecord[]): Promis
 		}
 	});
 	return { inserted, computerAccounts };
+}
+
+// ---------------------------------------------------------------- the domain controllers' read cursor
+
+/** The collect_cursor source name of a domain controller's Security log. */
+export const LOGON_CURSOR_SOURCE = 'security-log';
+
+export type { LogonCursor };
+
+export async function logonCursor(store: Store, serverId: number): Promise<LogonCursor | null> {
+	const row = await store.get<{ position: string }>('SELECT position FROM collect_cursor WHERE server_id = ? AND source = ?', [serverId, LOGON_CURSOR_SOURCE]);
+	if (!row) return null;
+	try {
+		const p = JSON.parse(row.position) as Partial<LogonCursor>;
+		if (typeof p.ts !== 'number' || !Number.isFinite(p.ts)) return null;
+		return { ts: p.ts, recordId: typeof p.recordId === 'number' ? p.recordId : null };
+	} catch {
+		// A corrupt cursor restarts from the default window; the unique index keeps re-read events single.
+		return null;
+	}
+}
+
+/** The later of two cursors: a backfill (`logons collect --since` long ago) never moves one back. */
+export function laterCursor(a: LogonCursor | null, b: LogonCursor | null): LogonCursor | null {
+	if (!a || !b) return a ?? b;
+	if (a.ts !== b.ts) return a.ts > b.ts ? a : b;
+	return (a.recordId ?? -1) >= (b.recordId ?? -1) ? a : b;
+}
+
+/**
+ * Stores a domain controller's logon records and moves its cursor forward, in one transaction: a run that fails
+ * half-way leaves neither rows nor a cursor past them.
+ */
+export async function insertLogonsFrom(store: Store, serverId: number, records: LogonRecord[], cursor: LogonCursor | null, now: number): Promise<LogonInsertResult> {
+	return store.transaction(async tx => {
+		const result = await insertLogons(tx, records);
+		const next = laterCursor(await logonCursor(tx, serverId), cursor);
+		if (next) {
+			await tx.run(
+				`INSERT INTO collect_cursor (server_id, source, position, updated_at) VALUES (?, ?, ?, ?)
+				 ON CONFLICT (server_id, source) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+				[serverId, LOGON_CURSOR_SOURCE, JSON.stringify(next), now],
+			);
+		}
+		return result;
+	});
 }

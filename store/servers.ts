@@ -1,12 +1,23 @@
-// DHCP servers: kind, address, transport, endpoint, credential reference, HA group, server groups and
-// tags; their collection status. Secrets are never stored here: only the name of one (credential_ref).
+// Servers collected from — DHCP servers and Windows domain controllers (logon events): kind, address, transport,
+// endpoint, credential reference, HA group, server groups and tags; their collection status. Secrets are never
+// stored here: only the name of one (credential_ref).
 import type { Store } from './database.js';
 import { audit, type ChangeOptions } from './audit.js';
 import { conflict, invalid, notFound } from './errors.js';
 import type { ServerInfo } from '../source/collectors/collector.js';
 
-export const SERVER_KINDS = ['kea', 'dhcpd', 'dnsmasq', 'windows'] as const;
+export const SERVER_KINDS = ['kea', 'dhcpd', 'dnsmasq', 'windows', 'windows-dc'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/** What a server is collected for: DHCP (scopes, leases) or logons (a domain controller's Security log). */
+export type ServerRole = 'dhcp' | 'dc';
+
+/** Kinds that are domain controllers: they get a logons task instead of the DHCP tasks. */
+export const DC_KINDS: readonly string[] = ['windows-dc'];
+
+export function serverRole(kind: string): ServerRole {
+	return DC_KINDS.includes(kind) ? 'dc' : 'dhcp';
+}
 export const TRANSPORTS = ['http', 'unix', 'file', 'ssh', 'powershell'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
@@ -16,6 +27,7 @@ export const KIND_TRANSPORTS: Record<ServerKind, Transport[]> = {
 	dhcpd: ['file', 'ssh'],
 	dnsmasq: ['file', 'ssh'],
 	windows: ['powershell', 'file'],
+	'windows-dc': ['powershell'],
 };
 
 /**
@@ -26,7 +38,8 @@ export const ENDPOINT_KEYS = [
 	'url', // Kea Control Agent, e.g. http://127.0.0.1:8000/
 	'socket', // Kea unix control socket path
 	'service', // Kea service: dhcp4 | dhcp6
-	'pageLimit', // Kea leaseN-get-page size (default ~1000)
+	'pageLimit', // Kea leaseN-get-page size (default ~1000); domain controller: events per Get-WinEvent call (default 5000)
+	'maxPages', // domain controller: Get-WinEvent calls per run (default 20); the cursor resumes the rest next run
 	'leaseFile', // dhcpd.leases / Kea memfile CSV / dnsmasq leases
 	'leaseFile6', // dhcpd6.leases / Kea v6 memfile
 	'journalFiles', // Kea memfile journals left by lfc (array of paths, read first)
@@ -36,7 +49,7 @@ export const ENDPOINT_KEYS = [
 	'user', // SSH user
 	'port', // SSH port
 	'identityFile', // SSH private key file path (the file itself is not read by ipam)
-	'computerName', // Windows DHCP: -ComputerName
+	'computerName', // Windows DHCP server or domain controller: -ComputerName
 	'auditLogDir', // Windows DHCP audit logs (DhcpSrvLog-*.log), as a path or UNC share
 	'timeoutMs',
 	'family', // Kea: 4 | 6 when not given by service
@@ -230,9 +243,9 @@ export async function addServer(store: Store, input: ServerInput, options: Chang
 	return store.transaction(async tx => {
 		if (await getServer(tx, name)) throw conflict(`a server named "${name}" already exists`);
 		const r = await tx.run(
-			`INSERT INTO server (name, kind, address, transport, endpoint, credential_ref, ha_group, space_id, description, enabled)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			[name, kind, input.address ?? '', transport, JSON.stringify(endpoint), ref, input.haGroup || null, input.spaceId ?? 1, input.description ?? '', input.enabled === false ? 0 : 1],
+			`INSERT INTO server (name, kind, role, address, transport, endpoint, credential_ref, ha_group, space_id, description, enabled)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			[name, kind, serverRole(kind), input.address ?? '', transport, JSON.stringify(endpoint), ref, input.haGroup || null, input.spaceId ?? 1, input.description ?? '', input.enabled === false ? 0 : 1],
 		);
 		await addMemberships(tx, r.lastID, input.groups ?? [], input.tags ?? []);
 		const row = (await getServer(tx, r.lastID))!;
@@ -258,11 +271,12 @@ export async function editServer(store: Store, nameOrId: string | number, change
 		const name = changes.name !== undefined ? checkName(changes.name) : before.name;
 		if (name.toLowerCase() !== before.name.toLowerCase() && (await getServer(tx, name))) throw conflict(`a server named "${name}" already exists`);
 		await tx.run(
-			`UPDATE server SET name = ?, kind = ?, address = ?, transport = ?, endpoint = ?, credential_ref = ?, ha_group = ?, space_id = ?,
+			`UPDATE server SET name = ?, kind = ?, role = ?, address = ?, transport = ?, endpoint = ?, credential_ref = ?, ha_group = ?, space_id = ?,
 				description = ?, enabled = ?, updated_at = unixepoch() WHERE id = ?`,
 			[
 				name,
 				kind,
+				serverRole(kind),
 				changes.address ?? before.address,
 				transport,
 				JSON.stringify(endpoint),

@@ -1,25 +1,30 @@
-// Scheduled collection tasks (MS IPAM's model: availability, configuration, leases, events, expiry, purge)
-// with their intervals and last-run/next-run/last-error record, and the one-collector-per-store lock.
+// Scheduled collection tasks (MS IPAM's model: availability, configuration, leases, events, expiry, purge, plus
+// logons from domain controllers) with their intervals and last-run/next-run/last-error record, and the
+// one-collector-per-store lock.
 import os from 'node:os';
 import type { Store } from './database.js';
 import { invalid, notFound } from './errors.js';
+import { DC_KINDS, serverRole } from './servers.js';
 import type { CollectPart } from '../source/collectors/collector.js';
 
 export interface TaskKindSpec {
 	/** Default period in seconds. */
 	interval: number;
-	/** What a per-server task asks its collector for; null = a store-wide task. */
+	/** What a DHCP server's task asks its collector for ([] for a domain controller's); null = a store-wide task. */
 	parts: CollectPart[] | null;
+	/** Whose task it is: each DHCP server's, each domain controller's, or the store's. */
+	owner: 'dhcp' | 'dc' | 'store';
 	summary: string;
 }
 
 export const TASK_KINDS: Record<string, TaskKindSpec> = {
-	availability: { interval: 15 * 60, parts: ['health'], summary: 'is the server answering, which version' },
-	config: { interval: 6 * 3600, parts: ['health', 'config'], summary: 'scopes, pools, reservations, options → ranges and config events' },
-	leases: { interval: 5 * 60, parts: ['leases'], summary: 'the complete lease set → current leases and lease events' },
-	events: { interval: 3600, parts: ['events'], summary: 'audit logs / journals → lease events' },
-	expiry: { interval: 86_400, parts: null, summary: 'addresses past their expiry date become inactive' },
-	purge: { interval: 86_400, parts: null, summary: 'history older than the retention period is deleted' },
+	availability: { interval: 15 * 60, parts: ['health'], owner: 'dhcp', summary: 'is the server answering, which version' },
+	config: { interval: 6 * 3600, parts: ['health', 'config'], owner: 'dhcp', summary: 'scopes, pools, reservations, options → ranges and config events' },
+	leases: { interval: 5 * 60, parts: ['leases'], owner: 'dhcp', summary: 'the complete lease set → current leases and lease events' },
+	events: { interval: 3600, parts: ['events'], owner: 'dhcp', summary: 'audit logs / journals → lease events' },
+	logons: { interval: 15 * 60, parts: [], owner: 'dc', summary: "(domain controllers) Security-log logon events since the last run's cursor → logon history" },
+	expiry: { interval: 86_400, parts: null, owner: 'store', summary: 'addresses past their expiry date become inactive' },
+	purge: { interval: 86_400, parts: null, owner: 'store', summary: 'history older than the retention period is deleted' },
 };
 
 export interface TaskRow {
@@ -38,14 +43,28 @@ export interface TaskRow {
 	run_count: number;
 }
 
-/** Creates the default tasks of every server and the store-wide ones; existing tasks keep their settings. */
+/**
+ * Creates the default tasks of every server (a DHCP server's or a domain controller's, by its kind) and the
+ * store-wide ones; existing tasks keep their settings. Tasks that no longer fit a server (its kind changed
+ * between DHCP and domain controller) are removed.
+ */
 export async function ensureTasks(store: Store): Promise<void> {
-	const perServer = Object.entries(TASK_KINDS).filter(([, s]) => s.parts);
-	const storeWide = Object.entries(TASK_KINDS).filter(([, s]) => !s.parts);
+	const perServer = Object.entries(TASK_KINDS).filter(([, s]) => s.owner !== 'store');
+	const storeWide = Object.entries(TASK_KINDS).filter(([, s]) => s.owner === 'store');
+	const kinds = JSON.stringify(perServer.map(([k, s]) => [k, s.interval, s.owner]));
+	// A server's role as SQL: DC kinds are 'dc', every other kind 'dhcp' (serverRole in servers.ts).
+	const role = `CASE WHEN s.kind IN (SELECT value FROM json_each(?)) THEN 'dc' ELSE 'dhcp' END`;
+	const dcKinds = JSON.stringify(DC_KINDS);
 	await store.transaction(async tx => {
 		await tx.run(
-			`INSERT OR IGNORE INTO task (server_id, kind, interval_s) SELECT s.id, j.value->>0, j.value->>1 FROM server s, json_each(?) j`,
-			[JSON.stringify(perServer.map(([k, s]) => [k, s.interval]))],
+			`INSERT OR IGNORE INTO task (server_id, kind, interval_s) SELECT s.id, j.value->>0, j.value->>1 FROM server s, json_each(?) j
+			 WHERE j.value->>2 = ${role}`,
+			[kinds, dcKinds],
+		);
+		await tx.run(
+			`DELETE FROM task WHERE id IN (SELECT t.id FROM task t JOIN server s ON s.id = t.server_id, json_each(?) j
+			 WHERE j.value->>0 = t.kind AND j.value->>2 <> ${role})`,
+			[kinds, dcKinds],
 		);
 		await tx.run(`INSERT OR IGNORE INTO task (server_id, kind, interval_s) SELECT NULL, value->>0, value->>1 FROM json_each(?)`, [
 			JSON.stringify(storeWide.map(([k, s]) => [k, s.interval])),
@@ -103,8 +122,15 @@ export function parseInterval(text: string): number {
 
 export async function setTask(store: Store, serverId: number | null, kind: string, changes: { intervalS?: number; enabled?: boolean; runNow?: boolean }): Promise<TaskRow> {
 	if (!TASK_KINDS[kind]) throw invalid(`task "${kind}" is not one of ${Object.keys(TASK_KINDS).join(', ')}`);
-	if ((serverId === null) !== (TASK_KINDS[kind].parts === null)) {
-		throw invalid(TASK_KINDS[kind].parts ? `task "${kind}" belongs to a server: name one` : `task "${kind}" is store-wide: name no server`);
+	const owner = TASK_KINDS[kind].owner;
+	if ((serverId === null) !== (owner === 'store')) {
+		throw invalid(owner !== 'store' ? `task "${kind}" belongs to a server: name one` : `task "${kind}" is store-wide: name no server`);
+	}
+	if (serverId !== null) {
+		const server = await store.get<{ name: string; kind: string }>('SELECT name, kind FROM server WHERE id = ?', [serverId]);
+		if (server && serverRole(server.kind) !== owner) {
+			throw invalid(owner === 'dc' ? `task "${kind}" belongs to domain controllers; ${server.name} is a ${server.kind} server` : `task "${kind}" belongs to DHCP servers; ${server.name} is a domain controller`);
+		}
 	}
 	await ensureTasks(store);
 	const r = await store.run(

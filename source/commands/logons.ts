@@ -5,7 +5,10 @@ import { parseOptions, withStore } from './command.js';
 import { CommandError, EXIT } from './exit.js';
 import { IssueLog, formatIssue } from '../formats/format-issue.js';
 import { detectLogonFormat, readLogonFile, LOGON_FILE_FIELDS, type LogonFileFormat } from '../formats/logon-records.js';
+import type { Store } from '../../store/database.js';
 import { insertLogons } from '../../store/logons.js';
+import { getServer, serverRole, type ServerRow } from '../../store/servers.js';
+import { collectDomainController } from '../workers/logon-task.js';
 import { sanitize } from '../domain/sanitize.js';
 import { parseTime } from '../domain/time.js';
 
@@ -13,7 +16,9 @@ const usage = `Usage: ipam logons import FILE [--format csv|jsonl] [--json]
        ipam logons collect DC [--since TIME] [--json]
 
 \`collect\` reads a domain controller's Security log (4624/4634/4647/4768/4769) with Get-WinEvent through
-PowerShell (node-powershell; NODE_POWERSHELL names the executable) from --since (default: 1 day ago).
+PowerShell (node-powershell; NODE_POWERSHELL names the executable). A DC registered with
+\`ipam server add NAME --kind windows-dc\` is read from where its scheduled logons task stopped (or --since),
+and moves that cursor on; another name is read from --since (default: 1 day ago).
 
 Imports logon records: CSV with a header, or JSON lines (one object a line). Fields (names matched loosely):
   time (required)  ${LOGON_FILE_FIELDS.time.join(', ')} — ISO 8601 (local unless zoned) or epoch seconds
@@ -78,34 +83,63 @@ export const logonsCommand: Command = {
 	},
 };
 
-/** `ipam logons collect DC`: one Get-WinEvent pass over a domain controller, stored like an import. */
+/**
+ * `ipam logons collect DC`: one Get-WinEvent pass over a domain controller, stored like an import. A DC registered
+ * with `ipam server add NAME --kind windows-dc` is read from its cursor (the same one its scheduled logons task
+ * moves) and the cursor moves on; any other name is read from --since (default: 1 day ago), with no cursor.
+ */
 async function collect(ctx: CommandContext, args: string[], values: { since?: string; json?: boolean }): Promise<number> {
 	const [dc, ...extra] = args;
 	if (!dc || extra.length > 0) throw new CommandError(usage, EXIT.usage);
-	let since: number;
+	let since: number | undefined;
 	try {
-		since = parseTime(values.since ?? '1 day ago');
+		since = values.since === undefined ? undefined : parseTime(values.since);
 	} catch (err) {
 		throw new CommandError((err as Error).message, EXIT.invalid);
 	}
-	const { collectLogons, LogonCollectError } = await import('../collectors/windows-logons/index.js');
 	return withStore(ctx, async store => {
-		const server = await store.get<{ id: number; name: string; address: string }>('SELECT id, name, address FROM server WHERE name = ? COLLATE NOCASE', [dc]);
-		let got;
-		try {
-			got = await collectLogons(server ?? { id: 0, name: dc, address: dc }, { since });
-		} catch (err) {
-			if (err instanceof LogonCollectError) throw new CommandError(err.message, EXIT.failure);
-			throw err;
-		}
-		if (!server) for (const r of got.records) r.serverId = null;
-		const stored = await insertLogons(store, got.records);
-		const summary = { dc, events: got.events, records: got.records.length, inserted: stored.inserted, computerAccounts: stored.computerAccounts, next: got.since, problems: got.problems };
+		const server = await getServer(store, dc);
+		const summary = server && serverRole(server.kind) === 'dc' ? await collectRegistered(ctx, store, server, since) : await collectUnregistered(store, server, dc, since);
 		if (values.json) ctx.stdout.write(JSON.stringify(summary, null, 2) + '\n');
 		else {
-			for (const p of got.problems) ctx.stderr.write(sanitize(p) + '\n');
-			ctx.stdout.write(sanitize(`${dc}: ${got.events} events read, ${got.records.length} logon records, ${stored.inserted} new, ${stored.computerAccounts} computer accounts skipped`) + '\n');
+			for (const p of summary.problems) ctx.stderr.write(sanitize(p) + '\n');
+			ctx.stdout.write(
+				sanitize(`${dc}: ${summary.events} events read, ${summary.records} logon records, ${summary.inserted} new, ${summary.computerAccounts} computer accounts skipped`) + '\n',
+			);
 		}
-		return got.problems.length > 0 ? EXIT.partial : EXIT.ok;
+		return summary.problems.length > 0 ? EXIT.partial : EXIT.ok;
 	});
+}
+
+interface CollectSummary {
+	dc: string;
+	events: number;
+	records: number;
+	inserted: number;
+	computerAccounts: number;
+	/** Where the next read starts (epoch seconds). */
+	next: number | null;
+	problems: string[];
+}
+
+/** A registered domain controller: the scheduled task's own run (cursor, status, credential, deadline). */
+async function collectRegistered(ctx: CommandContext, store: Store, server: ServerRow, since: number | undefined): Promise<CollectSummary> {
+	const run = await collectDomainController(store, server, { env: ctx.env, now: Math.floor(Date.now() / 1000), since });
+	if (!run.ok || !run.result) throw new CommandError(run.error ?? `${server.name}: no result`, EXIT.failure);
+	const r = run.result;
+	return { dc: server.name, events: r.events, records: r.records, inserted: r.inserted, computerAccounts: r.computerAccounts, next: r.cursorTs, problems: r.problems };
+}
+
+async function collectUnregistered(store: Store, server: ServerRow | undefined, dc: string, since: number | undefined): Promise<CollectSummary> {
+	const { collectLogons, LogonCollectError } = await import('../collectors/windows-logons/index.js');
+	let got;
+	try {
+		got = await collectLogons(server ?? { id: 0, name: dc, address: dc }, { since: since ?? parseTime('1 day ago') });
+	} catch (err) {
+		if (err instanceof LogonCollectError) throw new CommandError(err.message, EXIT.failure);
+		throw err;
+	}
+	if (!server) for (const r of got.records) r.serverId = null;
+	const stored = await insertLogons(store, got.records);
+	return { dc, events: got.events, records: got.records.length, inserted: stored.inserted, computerAccounts: stored.computerAccounts, next: got.since, problems: got.problems };
 }

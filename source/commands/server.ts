@@ -1,4 +1,4 @@
-// `ipam server add|list|show|edit|delete|secret`: DHCP servers to collect from. Secrets are never taken on
+// `ipam server add|list|show|edit|delete|secret`: DHCP servers and domain controllers to collect from. Secrets are never taken on
 // the command line (shell history) nor printed: `secret` reads one from standard input into the 0600 file.
 import { nounCommand, str, limitOf, OUTPUT_HELP, OUTPUT_OPTIONS, PAGE_HELP, PAGE_OPTIONS, type VerbArgs } from './noun.js';
 import type { Options } from './command.js';
@@ -59,13 +59,14 @@ const SERVER_OPTIONS: Options = {
 
 const SERVER_HELP = `  --kind KIND          ${SERVER_KINDS.join(' | ')}
   --address ADDR       the server's address (display, and the default SSH host)
-  --transport T        kea: unix|http|file|ssh; dhcpd, dnsmasq: file|ssh; windows: powershell|file
+  --transport T        kea: unix|http|file|ssh; dhcpd, dnsmasq: file|ssh; windows: powershell|file; windows-dc: powershell
   --url URL            Kea Control Agent URL          --socket PATH   Kea unix control socket
   --service dhcp4|dhcp6  Kea service behind the Control Agent
   --leases FILE        lease file (dhcpd.leases, Kea memfile CSV, dnsmasq leases); --leases6 FILE
   --config FILE        configuration file (dhcpd.conf, dnsmasq.conf …); --config6 FILE
   --ssh HOST --ssh-user USER --ssh-port N --ssh-identity KEYFILE   read the files over ssh
-  --computer NAME      Windows DHCP server (-ComputerName)   --audit-logs DIR   DhcpSrvLog-*.log directory
+  --computer NAME      Windows DHCP server or domain controller (-ComputerName)   --audit-logs DIR   DhcpSrvLog-*.log directory
+                       a windows-dc server gets a "logons" task (Security-log logon events, every 15m) instead of DHCP tasks
   --timeout MS         per-collection deadline
   --set KEY=VALUE      any other endpoint key (${ENDPOINT_KEYS.join(', ')})
   --credential REF     (Kea Control Agent: the secret is "user:password") the secret's name in the secrets file or IPAM_SECRET_<REF> (see \`ipam server secret\`)
@@ -94,7 +95,7 @@ async function readStdin(): Promise<string> {
 	return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-export const serverCommand = nounCommand('server', 'DHCP servers to collect from (Kea, ISC dhcpd, dnsmasq, Windows DHCP)', {
+export const serverCommand = nounCommand('server', 'servers to collect from (Kea, ISC dhcpd, dnsmasq, Windows DHCP, Windows domain controllers)', {
 	add: {
 		summary: 'add a server (its collection tasks are created with default intervals)',
 		usage: `NAME --kind KIND [OPTIONS]\n\n${SERVER_HELP}`,

@@ -1,15 +1,16 @@
-// The collection scheduler: runs due tasks server by server (their parts merged into one collector call),
-// each server under its own deadline so a slow or dead one never holds up the others; failures back off
+// The collection scheduler: runs due tasks server by server (a DHCP server's parts merged into one collector
+// call; a domain controller's logons task read from its cursor), each server under its own deadline so a slow or dead one never holds up the others; failures back off
 // exponentially and mark the server down with the reason. Every outcome is written to the store.
 import type { Store } from '../../store/database.js';
 import { ingestBatch, loadCursors, type IngestResult } from '../../store/ingest.js';
-import { getServer, parseEndpoint, serverInfo, setServerStatus, type ServerRow } from '../../store/servers.js';
+import { getServer, serverInfo, serverRole, type ServerRow } from '../../store/servers.js';
 import { dueTasks, ensureTasks, listTasks, recordRun, TASK_KINDS, type TaskRow } from '../../store/tasks.js';
 import { purgeExpired } from '../../store/retention.js';
 import { expireAddresses } from '../../store/expiry.js';
 import type { CollectPart } from '../collectors/collector.js';
 import { collectorFor } from '../collectors/index.js';
-import { redact, resolveSecret } from './secrets.js';
+import { collectDomainController, type LogonRunResult } from './logon-task.js';
+import { runAgainstServer } from './server-run.js';
 
 export interface SchedulerOptions {
 	env?: NodeJS.ProcessEnv;
@@ -32,7 +33,10 @@ export interface ServerOutcome {
 	error?: string;
 	/** Stopped by shutdown (or a lost lock), not by the server: no status change, no backoff. */
 	cancelled?: boolean;
+	/** A DHCP server's collection. */
 	result?: IngestResult;
+	/** A domain controller's logon read. */
+	logons?: LogonRunResult;
 	durationMs: number;
 }
 
@@ -49,67 +53,30 @@ export interface PassResult {
 	tasks: TaskOutcome[];
 }
 
-const DEFAULT_TIMEOUT_MS = 120_000;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** Rejects when the signal fires, even if the collector ignores it: a hung collector cannot hold a run. */
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal, what: string, ms: number): Promise<T> {
-	if (signal.aborted) return Promise.reject(abortError(signal, what, ms));
-	return new Promise<T>((resolve, reject) => {
-		const onAbort = () => reject(abortError(signal, what, ms));
-		signal.addEventListener('abort', onAbort, { once: true });
-		work.then(
-			v => {
-				signal.removeEventListener('abort', onAbort);
-				resolve(v);
-			},
-			e => {
-				signal.removeEventListener('abort', onAbort);
-				reject(e);
-			},
-		);
-	});
-}
-
-function abortError(signal: AbortSignal, what: string, ms: number): Error {
-	const timeout = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
-	return new Error(timeout ? `${what}: no answer within ${Math.round(ms / 1000)} s` : `${what}: collection cancelled`);
-}
-
-/** One collection of one server for the parts its due tasks ask for, ingested in one transaction. */
+/** One collection of one DHCP server for the parts its due tasks ask for, ingested in one transaction. */
 export async function collectServer(store: Store, server: ServerRow, parts: CollectPart[], options: SchedulerOptions = {}): Promise<ServerOutcome> {
-	const started = performance.now();
 	const now = options.now ?? nowSeconds;
-	const base = { server: server.name, serverId: server.id, tasks: [] as string[] };
-	let secret: string | undefined;
-	try {
-		const collector = await collectorFor(server.kind);
-		if (!collector) throw new Error(`no collector for servers of kind "${server.kind}"`);
-		secret = server.credential_ref ? resolveSecret(server.credential_ref, options.env) : undefined;
-		if (server.credential_ref && secret === undefined) {
-			throw new Error(`credential "${server.credential_ref}" is not in the secrets file or the environment`);
-		}
-		const timeoutMs = Number(parseEndpoint(server.endpoint).timeoutMs) || options.timeoutMs || DEFAULT_TIMEOUT_MS;
-		// A ref'd timer (AbortSignal.timeout's is not): a hung collector must not let the process exit mid-run.
-		const timeout = new AbortController();
-		const timer = setTimeout(() => timeout.abort(new DOMException('deadline', 'TimeoutError')), timeoutMs);
-		const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
-		const cursors = await loadCursors(store, server.id);
-		let batch;
-		try {
-			batch = await raceAbort(collector.collect({ server: serverInfo(server), parts, secret, signal, timeoutMs, cursors }), signal, server.name, timeoutMs);
-		} finally {
-			clearTimeout(timer);
-		}
-		// Only shutdown stops an ingest (the server's deadline was for talking to it, and it has answered).
-		const result = await ingestBatch(store, server.id, batch, now(), { signal: options.signal });
-		return { ...base, ok: true, result, durationMs: Math.round(performance.now() - started) };
-	} catch (err) {
-		if (options.signal?.aborted) return { ...base, ok: false, cancelled: true, error: 'cancelled', durationMs: Math.round(performance.now() - started) };
-		const message = redact((err as Error)?.message ?? String(err), secret).replace(/\s+/g, ' ').slice(0, 500);
-		await store.transaction(tx => setServerStatus(tx, server.id, { status: 'down', message }));
-		return { ...base, ok: false, error: message, durationMs: Math.round(performance.now() - started) };
-	}
+	const run = await runAgainstServer(
+		store,
+		server,
+		options,
+		async call => {
+			const collector = await collectorFor(server.kind);
+			if (!collector) throw new Error(`no collector for servers of kind "${server.kind}"`);
+			const cursors = await loadCursors(store, server.id);
+			return collector.collect({ server: serverInfo(server), parts, ...call, cursors });
+		},
+		batch => ingestBatch(store, server.id, batch, now(), { signal: options.signal }),
+	);
+	return { server: server.name, serverId: server.id, tasks: [], ...run };
+}
+
+/** The logons task of one domain controller: its Security log from the stored cursor on. */
+export async function collectLogonServer(store: Store, server: ServerRow, options: SchedulerOptions = {}): Promise<ServerOutcome> {
+	const { result, ...run } = await collectDomainController(store, server, { ...options, now: (options.now ?? nowSeconds)() });
+	return { server: server.name, serverId: server.id, tasks: [], ...run, logons: result };
 }
 
 async function runStoreTask(store: Store, task: TaskRow, options: SchedulerOptions): Promise<TaskOutcome> {
@@ -128,6 +95,11 @@ async function runStoreTask(store: Store, task: TaskRow, options: SchedulerOptio
 	} catch (err) {
 		return { task: task.kind, ok: false, error: (err as Error).message, durationMs: Math.round(performance.now() - started) };
 	}
+}
+
+function summary(o: ServerOutcome): string {
+	if (o.logons) return `${o.logons.events} events read, ${o.logons.inserted} new logons`;
+	return `${o.result?.leases ?? 0} leases, ${o.result?.leaseEvents ?? 0} events, ${o.result?.scopes ?? 0} scopes`;
 }
 
 /** Runs `jobs` with at most `limit` at a time. */
@@ -178,17 +150,13 @@ export async function runPass(store: Store, options: SchedulerOptions = {}, sele
 		if (!server || !server.enabled) return null;
 		const parts = [...new Set(due.flatMap(t => TASK_KINDS[t.kind]?.parts ?? []))];
 		const startedAt = now();
-		const outcome = await collectServer(store, server, parts, options);
+		const outcome = serverRole(server.kind) === 'dc' ? await collectLogonServer(store, server, options) : await collectServer(store, server, parts, options);
 		outcome.tasks = due.map(t => t.kind);
 		if (outcome.cancelled) return outcome;
 		await store.transaction(async tx => {
 			for (const t of due) await recordRun(tx, t, { startedAt, durationMs: outcome.durationMs, error: outcome.error });
 		});
-		options.log?.(
-			outcome.ok
-				? `${server.name}: ${outcome.tasks.join('+')} ok in ${outcome.durationMs} ms (${outcome.result?.leases ?? 0} leases, ${outcome.result?.leaseEvents ?? 0} events, ${outcome.result?.scopes ?? 0} scopes)`
-				: `${server.name}: ${outcome.tasks.join('+')} failed: ${outcome.error}`,
-		);
+		options.log?.(outcome.ok ? `${server.name}: ${outcome.tasks.join('+')} ok in ${outcome.durationMs} ms (${summary(outcome)})` : `${server.name}: ${outcome.tasks.join('+')} failed: ${outcome.error}`);
 		return outcome;
 	});
 	const storeOutcomes: TaskOutcome[] = [];

@@ -1,5 +1,7 @@
 // Logon events from Windows domain controllers: Get-WinEvent on the Security log through node-powershell, read as
-// event XML. Verified against recorded/constructed output only (no PowerShell can run here): see the fixtures.
+// event XML from a cursor (time + record id) on. VERIFIED AGAINST RECORDED/CONSTRUCTED OUTPUT ONLY: no Windows
+// and no PowerShell can run where this was written; the tests drive it through node-powershell's NODE_POWERSHELL
+// seam with a stand-in executable (test/fixtures/windows-logons/).
 import { PowerShell, InvocationError } from 'node-powershell';
 import type { LogonRecord } from '../../domain/logon.js';
 import type { ServerInfo } from '../collector.js';
@@ -21,9 +23,23 @@ export interface LogonShell {
 	dispose(): Promise<unknown>;
 }
 
+/** Where a DC's Security log was read up to: the newest event's time and its EventRecordID. */
+export interface LogonCursor {
+	ts: number;
+	/** EventRecordID of the newest event read at `ts` (null when the DC gave none). */
+	recordId: number | null;
+}
+
 export interface LogonCollectOptions {
-	/** Read events at or after this time (epoch seconds); the cursor of the previous run. */
+	/** Read events at or after this time (epoch seconds). */
 	since?: number;
+	/**
+	 * The previous run's cursor: reading starts at its second (Get-WinEvent's StartTime has no record ids), and the
+	 * events of that second up to its record id are skipped as already read. Wins over `since` when later.
+	 */
+	after?: LogonCursor | null;
+	/** Aborts the run (deadline, shutdown): the PowerShell process is ended. */
+	signal?: AbortSignal;
 	/** Events per Get-WinEvent call (-MaxEvents) and calls per run. */
 	pageSize?: number;
 	maxPages?: number;
@@ -35,7 +51,11 @@ export interface LogonCollection {
 	records: LogonRecord[];
 	/** Where the next run starts (the newest event time read; the boundary second is re-read, the store ignores repeats). */
 	since: number | null;
+	/** The newest event read (time, record id), or null when none was. */
+	cursor: LogonCursor | null;
 	events: number;
+	/** Events skipped as already read by the previous run (the cursor's second is read again). */
+	repeated: number;
 	/** Events that could not be read, with the reason; the rest are kept. */
 	problems: string[];
 }
@@ -83,6 +103,18 @@ export function parsePage(raw: string): string[] {
 	throw new LogonCollectError('Get-WinEvent output is neither a list of events nor an error');
 }
 
+/** True when `a` lies past `b` in the log (later second, or the same second and a higher record id). */
+function isBeyond(a: LogonCursor, b: LogonCursor | null): boolean {
+	if (!b) return true;
+	return a.ts !== b.ts ? a.ts > b.ts : (a.recordId ?? -1) > (b.recordId ?? -1);
+}
+
+/** True when `event` was read by the run that left `after` (same second, record id not beyond the cursor's). */
+function alreadyRead(event: { ts: number; recordId: number | null }, after: LogonCursor | null | undefined): boolean {
+	if (!after || event.ts !== after.ts || after.recordId === null || event.recordId === null) return false;
+	return event.recordId <= after.recordId;
+}
+
 /** Collects logon events of one domain controller since the cursor, page by page (oldest first). */
 export async function collectLogons(server: Pick<ServerInfo, 'id' | 'name' | 'address'>, options: LogonCollectOptions = {}): Promise<LogonCollection> {
 	const pageSize = options.pageSize ?? 5000;
@@ -90,15 +122,23 @@ export async function collectLogons(server: Pick<ServerInfo, 'id' | 'name' | 'ad
 	const shell: LogonShell =
 		options.shell ??
 		new PowerShell({ invocationTimeout: options.timeoutMs ?? 60_000, executableOptions: { '-NoProfile': true, '-NonInteractive': true } });
+	// Ending the PowerShell process fails the pending invocation: that is how a deadline or shutdown stops a read.
+	const onAbort = () => void shell.dispose().catch(() => undefined);
+	options.signal?.addEventListener('abort', onAbort, { once: true });
 	const computer = server.address || server.name;
-	const out: LogonCollection = { records: [], since: options.since ?? null, events: 0, problems: [] };
-	let since = options.since ?? 0;
+	const after = options.after ?? null;
+	let since = Math.max(options.since ?? 0, after?.ts ?? 0);
+	const out: LogonCollection = { records: [], since: options.since ?? after?.ts ?? null, cursor: null, events: 0, repeated: 0, problems: [] };
+	// Within a run, pages overlap at their boundary second too: the newest event so far is the skip point.
+	let seen: LogonCursor | null = after;
 	try {
 		for (let page = 0; page < maxPages; page++) {
+			if (options.signal?.aborted) throw new LogonCollectError(`Get-WinEvent on ${server.name}: cancelled`);
 			let raw: string;
 			try {
 				raw = (await shell.invoke(logonCommand(computer, since, pageSize))).raw;
 			} catch (err) {
+				if (options.signal?.aborted) throw new LogonCollectError(`Get-WinEvent on ${server.name}: cancelled`);
 				const message = err instanceof InvocationError || err instanceof Error ? err.message : String(err);
 				// An ErrorView that writes to stderr still names the error id.
 				if (message.includes(NO_MATCH)) break;
@@ -106,11 +146,19 @@ export async function collectLogons(server: Pick<ServerInfo, 'id' | 'name' | 'ad
 			}
 			const xmls = parsePage(raw);
 			let newest = since;
+			const skipPoint = seen;
 			for (const xml of xmls) {
 				out.events++;
 				try {
 					const event = parseEventXml(xml);
 					newest = Math.max(newest, event.ts);
+					if (alreadyRead(event, skipPoint)) {
+						out.repeated++;
+						continue;
+					}
+					const position = { ts: event.ts, recordId: event.recordId };
+					if (isBeyond(position, seen)) seen = position;
+					if (isBeyond(position, out.cursor)) out.cursor = position;
 					const record = logonFromEvent(event, server.id, `dc:${server.name}`);
 					if (record) out.records.push(record);
 				} catch (err) {
@@ -123,6 +171,7 @@ export async function collectLogons(server: Pick<ServerInfo, 'id' | 'name' | 'ad
 			since = newest;
 		}
 	} finally {
+		options.signal?.removeEventListener('abort', onAbort);
 		if (!options.shell) await shell.dispose().catch(() => undefined);
 	}
 	return out;
