@@ -95,6 +95,8 @@ function chunksSql(access: ChunkAccess, lo: number, hi: number, from: number): {
  * other fields are extracted only for the events from that second on.
  */
 function windowSql(events: { sql: string; params: Param[] }, read: LeaseEventRead, lo: number, hi: number, first: boolean, limit: number): { sql: string; params: Param[] } {
+	// After a first window that did not fill the page, the filter is selective: its few events are sorted whole.
+	const cutFirst = first || read.where.length === 0;
 	const dir = read.ascending ? 'ASC' : 'DESC';
 	const filters = read.where.map(c => `(${c.sql})`);
 	const filterParams = read.where.flatMap(c => c.params);
@@ -104,8 +106,8 @@ function windowSql(events: { sql: string; params: Param[] }, read: LeaseEventRea
 	const [cutLo, cutHi] = tied ? (read.ascending ? [anchor!.ts + 1, hi] : [lo, anchor!.ts - 1]) : [lo, hi];
 	const cut = `(SELECT ts FROM (${events.sql}) ev WHERE ${['ev.ts BETWEEN ? AND ?', ...filters].join(' AND ')} ORDER BY ev.ts ${dir} LIMIT 1 OFFSET ?)`;
 	const cutParams: Param[] = [...events.params, cutLo, cutHi, ...filterParams, limit - 1];
-	const where = [read.ascending ? `ev.ts BETWEEN ? AND coalesce(${cut}, ?)` : `ev.ts BETWEEN coalesce(${cut}, ?) AND ?`];
-	const params: Param[] = [...events.params, ...(read.ascending ? [lo, ...cutParams, hi] : [...cutParams, lo, hi])];
+	const where = [!cutFirst ? 'ev.ts BETWEEN ? AND ?' : read.ascending ? `ev.ts BETWEEN ? AND coalesce(${cut}, ?)` : `ev.ts BETWEEN coalesce(${cut}, ?) AND ?`];
+	const params: Param[] = [...events.params, ...(!cutFirst ? [lo, hi] : read.ascending ? [lo, ...cutParams, hi] : [...cutParams, lo, hi])];
 	if (tied) {
 		const op = `${read.ascending ? '>' : '<'}${anchor!.inclusive ? '=' : ''}`;
 		where.push(`(ev.ts ${read.ascending ? '>' : '<'} ? OR (ev.ts = ? AND ev.tie ${op} ?))`);
@@ -176,8 +178,8 @@ async function readPages(store: Store, read: LeaseEventRead, lo: number, hi: num
 	const out: LeaseEventRow[] = [];
 	const last = await lastPageEnd(store);
 	let span: number | undefined;
-	// Filters let only some events through: each further window covers more events than the last.
-	let target = read.where.length ? Math.max(4 * read.limit, 2048) : read.limit;
+	// Filters may let only some events through: each further window covers more events than the last.
+	let target = read.limit;
 	let first = true;
 	while (out.length < read.limit && lo <= hi) {
 		const edge = read.ascending ? await windowAbove(store, lo, hi, target) : await windowBelow(store, lo, hi, target);

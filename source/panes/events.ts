@@ -19,12 +19,17 @@ interface EventSource {
 	ts: string;
 	id: string;
 	/** Conditions for a term, or null when this table cannot match it (so it is left out). */
-	filter(term: FilterTerm): Condition[] | null;
+	filter(term: FilterTerm, dense: boolean): Condition[] | null;
 }
 
-/** Host or user names containing the text. */
-const hostOrUser = (hostRef: string, userRef: string, text: string): Condition => ({
-	sql: `${hostRef} IN (SELECT id FROM host WHERE instr(name_lc, ?) > 0) OR ${userRef} IN (SELECT id FROM user_account WHERE instr(lower(name), ?) > 0)`,
+/**
+ * Host or user names containing the text. `dense` (many names match): each row's host and user looked up by key,
+ * instead of first listing every matching name (a scan of all host names per statement).
+ */
+const hostOrUser = (hostRef: string, userRef: string, text: string, dense = false): Condition => ({
+	sql: dense
+		? `EXISTS (SELECT 1 FROM host h WHERE h.id = ${hostRef} AND instr(h.name_lc, ?) > 0) OR EXISTS (SELECT 1 FROM user_account u WHERE u.id = ${userRef} AND instr(lower(u.name), ?) > 0)`
+		: `${hostRef} IN (SELECT id FROM host WHERE instr(name_lc, ?) > 0) OR ${userRef} IN (SELECT id FROM user_account WHERE instr(lower(name), ?) > 0)`,
 	params: [text.toLowerCase(), text.toLowerCase()],
 });
 
@@ -35,13 +40,13 @@ const SOURCES: EventSource[] = [
 		from: 'logon_event lo JOIN user_account u ON u.id = lo.user_ref LEFT JOIN host h ON h.id = lo.host_ref LEFT JOIN server sv ON sv.id = lo.server_id',
 		ts: 'lo.ts',
 		id: 'lo.id',
-		filter(term) {
+		filter(term, dense) {
 			if (term.kind === 'span') {
 				const [s, e] = keys(term.span);
 				return [{ sql: 'lo.family = ? AND lo.ip BETWEEN ? AND ?', params: [term.span.family, s, e] }];
 			}
 			if (term.kind !== 'text') return null;
-			return [hostOrUser('lo.host_ref', 'lo.user_ref', term.text)];
+			return [hostOrUser('lo.host_ref', 'lo.user_ref', term.text, dense)];
 		},
 	},
 	{
@@ -100,7 +105,7 @@ const LEASE_RANK = 1;
  * under a MAC prefix), reading the few by their chunk index and sorting them beats walking time order through the
  * pages. Exported so tests can force either plan.
  */
-export const eventPlan = { events: 4000, hosts: 100, clients: 100 };
+export const eventPlan = { events: 20000, hosts: 100, clients: 100 };
 const density = new Map<string, Promise<boolean>>();
 
 /** Forgets remembered densities (after the plan thresholds change, in tests). */
@@ -140,7 +145,7 @@ function isDense(store: Store, term: FilterTerm): Promise<boolean> {
 }
 
 /** A term as conditions on one lease event, plus the chunk index that finds its events when they are few. */
-function leaseTerm(term: FilterTerm, dense: boolean): { where: Condition; access?: ChunkAccess } {
+async function leaseTerm(store: Store, term: FilterTerm, dense: boolean): Promise<{ where: Condition; access?: ChunkAccess }> {
 	if (term.kind === 'span') {
 		const [start, end] = keys(term.span);
 		return { where: { sql: 'ev.family = ? AND ev.ip BETWEEN ? AND ?', params: [term.span.family, start, end] }, access: dense ? undefined : { by: 'ip', family: term.span.family, start, end } };
@@ -157,23 +162,18 @@ function leaseTerm(term: FilterTerm, dense: boolean): { where: Condition; access
 	}
 	const t = term.text.toLowerCase();
 	// Many names: look each event's host and user up by key instead of listing every matching id first.
-	if (dense) {
-		return {
-			where: {
-				sql: 'EXISTS (SELECT 1 FROM host h WHERE h.id = ev.host_ref AND instr(h.name_lc, ?) > 0) OR EXISTS (SELECT 1 FROM user_account u WHERE u.id = ev.user_ref AND instr(lower(u.name), ?) > 0)',
-				params: [t, t],
-			},
-		};
-	}
-	const ids = { sql: 'SELECT id FROM host WHERE instr(name_lc, ?) > 0', params: [t] };
-	return { where: hostOrUser('ev.host_ref', 'ev.user_ref', term.text), access: { by: 'host', ids } };
+	if (dense) return { where: hostOrUser('ev.host_ref', 'ev.user_ref', t, true) };
+	// Few hosts and no user: listed once for this read rather than by every statement scanning the host names again.
+	const hosts = await store.get<{ ids: string }>('SELECT json_group_array(id) AS ids FROM host WHERE instr(name_lc, ?) > 0', [t]);
+	const ids = { sql: 'SELECT value FROM json_each(?)', params: [hosts?.ids ?? '[]'] };
+	return { where: { sql: `ev.host_ref IN (${ids.sql})`, params: ids.params }, access: { by: 'host', ids } };
 }
 
 /** One page of lease events for the merged list: time order along the pages, or through a sparse term's chunk index. */
 async function readLease(store: Store, request: PaneRead, terms: FilterTerm[], dense: boolean[], ascending: boolean): Promise<Row[]> {
 	const read: LeaseEventRead = { where: [], ascending, limit: request.limit };
 	for (const [i, t] of terms.entries()) {
-		const { where, access } = leaseTerm(t, dense[i]);
+		const { where, access } = await leaseTerm(store, t, dense[i]);
 		read.where.push(where);
 		if (access && !read.access) read.access = access;
 	}
@@ -201,8 +201,8 @@ export async function readEvents(store: Store, request: PaneRead): Promise<Row[]
 		readLease(store, request, terms, dense, ascending),
 		...SOURCES.map(async src => {
 			const where: Condition[] = [];
-			for (const t of terms) {
-				const c = src.filter(t);
+			for (const [i, t] of terms.entries()) {
+				const c = src.filter(t, dense[i]);
 				if (!c) return [];
 				where.push(...c);
 			}
