@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../store/database.js';
 import { upsertBlocks } from '../store/blocks.js';
@@ -70,6 +71,12 @@ export async function run(): Promise<void> {
 		await seed(db);
 		const store = await Store.open(db);
 		const customFields = (await store.all<{ id: number; name: string }>('SELECT id, name FROM custom_field')).map(f => ({ ...f, multi: false, allowed: null, appliesTo: [] }));
+		if (process.env.IMPORT_NOCKPT) await store.exec('PRAGMA wal_autocheckpoint = 0');
+		let gcMs = 0;
+		const gc = new PerformanceObserver(list => {
+			for (const e of list.getEntries()) gcMs += e.duration;
+		});
+		gc.observe({ entryTypes: ['gc'] });
 		const cpu0 = process.cpuUsage();
 		const threads0 = threadCpu();
 		const started = performance.now();
@@ -87,20 +94,25 @@ export async function run(): Promise<void> {
 			await applier.finish([]);
 			finish = performance.now() - t;
 			created = applier.created;
+			t = performance.now();
 		});
+		const commit = performance.now() - t;
+		if (process.env.IMPORT_NOCKPT) { t = performance.now(); await store.exec('PRAGMA wal_checkpoint(PASSIVE)'); console.log('checkpoint', (performance.now() - t).toFixed(0)); }
 		const total = performance.now() - started;
+		if (process.env.IMPORT_WAL) for (const f of [db, db + '-wal']) console.log(f, fs.existsSync(f) ? (fs.statSync(f).size / 1e6).toFixed(0) + ' MB' : 'absent');
 		const cpu = process.cpuUsage(cpu0);
 		const threadSplit = threadCpuSince(threads0);
+		gc.disconnect();
 		const check = await store.get<{ n: number; parented: number; ranged: number }>(
 			'SELECT count(*) AS n, count(subnet_id) AS parented, count(range_id) AS ranged FROM address',
 		);
 		const util = await store.get<{ used: number }>('SELECT sum(used) AS used FROM subnet');
 		await store.close();
 		const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-		console.log(`in-process: rollup+audit ${sec(finish)} of it`);
+		console.log(`in-process: rollup+audit ${sec(finish)}, commit (with WAL checkpoint) ${sec(commit)} of it`);
 		console.log(`in-process total ${sec(total)} = ${rate(ROWS, total)} (target ≥ 100,000 rows/s); ${created} created`);
 		// CPU time (all threads, SQLite's included) is less distorted than wall time when the 2 cores are shared.
-		console.log(`in-process CPU ${sec((cpu.user + cpu.system) / 1000)} (${threadSplit}); load average ${os.loadavg()[0].toFixed(1)}`);
+		console.log(`in-process CPU ${sec((cpu.user + cpu.system) / 1000)} (${threadSplit}; GC pauses ${sec(gcMs)}); load average ${os.loadavg()[0].toFixed(1)}`);
 		console.log(`check: ${check?.n} rows, ${check?.parented} with a subnet, ${check?.ranged} with a range, subnet utilization sum ${util?.used}`);
 
 		// End to end through the built binary, as a user runs it (process start, store open, summary).

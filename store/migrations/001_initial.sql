@@ -168,7 +168,8 @@ CREATE TABLE address (
 	UNIQUE (space_id, ip, managed_by, managed_by_entity)
 );
 CREATE INDEX address_ip ON address (space_id, family, ip);
-CREATE INDEX address_range ON address (range_id);
+-- Partial: most inventory addresses sit outside every range, and `range_id = ?` implies the condition.
+CREATE INDEX address_range ON address (range_id) WHERE range_id IS NOT NULL;
 -- Covers the utilization rollup: one ordered pass counts in-use addresses per (subnet, range).
 CREATE INDEX address_subnet ON address (subnet_id, range_id, ip, status);
 -- Addresses outside every subnet, for block utilization (a block counts them by range scan).
