@@ -42,15 +42,16 @@ export async function collectDomainController(
 	options: ServerRunOptions & { now: number; since?: number },
 ): Promise<ServerRun<LogonRunResult>> {
 	const endpoint = parseEndpoint(server.endpoint);
-	const after = await logonCursor(store, server.id);
-	// An explicit --since wins (a backfill); otherwise the cursor, or a day back on the first run.
-	const since = options.since ?? (after ? undefined : Math.min(options.now, server.created_at) - FIRST_RUN_LOOKBACK_S);
+	let since = options.since;
 	const computer = String(endpoint.computerName ?? '') || server.address || server.name;
 	return runAgainstServer<LogonCollection, LogonRunResult>(
 		store,
 		server,
 		options,
 		async call => {
+			const after = await logonCursor(store, server.id);
+			// An explicit --since wins (a backfill); otherwise the cursor, or a day back on the first run.
+			since ??= after ? undefined : Math.min(options.now, server.created_at) - FIRST_RUN_LOOKBACK_S;
 			const { collectLogons } = await import('../collectors/windows-logons/index.js');
 			// The credential is resolved and redacted like a Windows DHCP server's; PowerShell runs as the collecting
 			// account (which needs Event Log Readers on the DC), so it is not passed on.

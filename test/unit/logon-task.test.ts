@@ -15,6 +15,7 @@ import { ensureTasks, listTasks, setTask, type TaskRow } from '../../store/tasks
 import { laterCursor, logonCursor } from '../../store/logons.js';
 import { registerCollector, unregisterCollector } from '../../source/collectors/index.js';
 import { runPass, type PassResult } from '../../source/workers/scheduler.js';
+import { serverFreshness } from '../../store/describe.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'windows-logons');
 process.env.NODE_POWERSHELL = path.join(fixtures, 'fake-pwsh.mjs');
@@ -121,6 +122,9 @@ test('the scheduled logons task: stores logons with the cursor, reads only newer
 		assert.equal(status!.collected_at, clock);
 		let t = await task(store, 'dc-sched', 'logons');
 		assert.deepEqual([t.last_run_at, t.next_run_at, t.consecutive_failures, t.last_error, t.run_count], [clock, clock + 900, 0, '', 1]);
+		// The TUI header's freshness reads the same rows as for a DHCP server: collected now, a 15 min task.
+		const header = (await serverFreshness(store)).find(s => s.name === 'dc-sched');
+		assert.deepEqual([header?.collected_at, header?.interval_s], [clock, 900]);
 
 		// The failing DC: its error on its own task and status; the DHCP server beside it is unaffected.
 		const failed = outcome(pass, 'dc-down');
