@@ -5,6 +5,7 @@ import { openTuiStore, type TuiStore } from './tui-store.js';
 import { App } from './App.js';
 import { colorsEnabled, setColor } from './theme.js';
 import { CollectorStatus } from './collector-status.js';
+import { youngGenerationAfterFrame } from './tui-memory.js';
 
 function startCollector(options: TuiOptions, status: CollectorStatus): { stop(): Promise<void> } {
 	let handle: { stop(): Promise<void> } | null = null;
@@ -107,6 +108,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
 			// typed right after a frame. Frames cost a few ms now, so the hold can be short.
 			maxFps: 500,
 			onRender: () => {
+				youngGenerationAfterFrame();
 				if (!benchExit || !rowsReady) return;
 				const cpu = process.cpuUsage();
 				rowsReady = false;
