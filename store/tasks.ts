@@ -111,6 +111,11 @@ export async function recordRun(store: Store, task: Pick<TaskRow, 'id' | 'interv
 	);
 }
 
+/** Makes a task due again at `at` (a run that could not read everything continues at the next pass). */
+export async function dueAgain(store: Store, taskId: number, at: number): Promise<void> {
+	await store.run('UPDATE task SET next_run_at = ? WHERE id = ?', [at, taskId]);
+}
+
 /** "10m", "6h", "90s", "1d" or plain seconds. */
 export function parseInterval(text: string): number {
 	const m = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());

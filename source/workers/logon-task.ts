@@ -25,6 +25,8 @@ export interface LogonRunResult extends LogonInsertResult {
 	problems: string[];
 	/** The cursor after this run (epoch seconds of the newest event read). */
 	cursorTs: number | null;
+	/** The DC has more events than one run reads (endpoint maxPages): the task runs again at the next pass. */
+	more: boolean;
 }
 
 function positive(value: unknown): number | undefined {
@@ -78,6 +80,7 @@ export async function collectDomainController(
 					records: got.records.length,
 					repeated: got.repeated,
 					problems: got.problems,
+					more: got.more,
 					cursorTs: (await logonCursor(tx, server.id))?.ts ?? null,
 				};
 			}),

@@ -4,7 +4,7 @@
 import type { Store } from '../../store/database.js';
 import { ingestBatch, loadCursors, type IngestResult } from '../../store/ingest.js';
 import { getServer, serverInfo, serverRole, type ServerRow } from '../../store/servers.js';
-import { dueTasks, ensureTasks, listTasks, recordRun, TASK_KINDS, type TaskRow } from '../../store/tasks.js';
+import { dueAgain, dueTasks, ensureTasks, listTasks, recordRun, TASK_KINDS, type TaskRow } from '../../store/tasks.js';
 import { purgeExpired } from '../../store/retention.js';
 import { expireAddresses } from '../../store/expiry.js';
 import type { CollectPart } from '../collectors/collector.js';
@@ -154,7 +154,11 @@ export async function runPass(store: Store, options: SchedulerOptions = {}, sele
 		outcome.tasks = due.map(t => t.kind);
 		if (outcome.cancelled) return outcome;
 		await store.transaction(async tx => {
-			for (const t of due) await recordRun(tx, t, { startedAt, durationMs: outcome.durationMs, error: outcome.error });
+			for (const t of due) {
+				await recordRun(tx, t, { startedAt, durationMs: outcome.durationMs, error: outcome.error });
+				// A DC with more events than one run reads catches up pass after pass instead of once an interval.
+				if (outcome.logons?.more) await dueAgain(tx, t.id, startedAt);
+			}
 		});
 		options.log?.(outcome.ok ? `${server.name}: ${outcome.tasks.join('+')} ok in ${outcome.durationMs} ms (${summary(outcome)})` : `${server.name}: ${outcome.tasks.join('+')} failed: ${outcome.error}`);
 		return outcome;

@@ -198,4 +198,23 @@ test('a DC that does not answer within the deadline is marked down; the pass doe
 	await store.close();
 });
 
+test('a DC with more events than one run reads is due again at the next pass, until it has caught up', async () => {
+	const { store } = await fresh();
+	// Two events a call, one call a run; registered a day after the epoch, so the first read starts at 0.
+	const dc = await addServer(store, { name: 'dc-paged', kind: 'windows-dc', endpoint: { pageLimit: 2, maxPages: 1 } });
+	await store.run('UPDATE server SET created_at = 86400 WHERE id = ?', [dc.id]);
+	const clock = REGISTERED;
+	let pass = await runPass(store, { now: () => clock, timeoutMs: 20_000 });
+	assert.equal(outcome(pass, 'dc-paged').logons!.more, true);
+	let t = await task(store, 'dc-paged', 'logons');
+	assert.deepEqual([t.next_run_at, t.consecutive_failures], [clock, 0], 'due again at once');
+	pass = await runPass(store, { now: () => clock, timeoutMs: 20_000 });
+	assert.equal(outcome(pass, 'dc-paged').logons!.more, false);
+	t = await task(store, 'dc-paged', 'logons');
+	assert.equal(t.next_run_at, clock + 900, 'caught up: back to its interval');
+	const users = await store.all<{ kind: number }>('SELECT kind FROM logon_event WHERE server_id = ? ORDER BY ts', [dc.id]);
+	assert.deepEqual(users.map(u => u.kind), [4624, 4634], 'alice logged on and off; the computer account was dropped');
+	await store.close();
+});
+
 test.after(() => unregisterCollector('test-logon-dhcp'));

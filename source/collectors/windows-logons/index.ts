@@ -58,6 +58,8 @@ export interface LogonCollection {
 	repeated: number;
 	/** Events that could not be read, with the reason; the rest are kept. */
 	problems: string[];
+	/** The run stopped at maxPages with a full last page: the DC has more, to be read from the cursor. */
+	more: boolean;
 }
 
 /** A DC name or address as a PowerShell single-quoted literal; anything but host-name characters is refused. */
@@ -128,7 +130,7 @@ export async function collectLogons(server: Pick<ServerInfo, 'id' | 'name' | 'ad
 	const computer = server.address || server.name;
 	const after = options.after ?? null;
 	let since = Math.max(options.since ?? 0, after?.ts ?? 0);
-	const out: LogonCollection = { records: [], since: options.since ?? after?.ts ?? null, cursor: null, events: 0, repeated: 0, problems: [] };
+	const out: LogonCollection = { records: [], since: options.since ?? after?.ts ?? null, cursor: null, events: 0, repeated: 0, problems: [], more: false };
 	// Within a run, pages overlap at their boundary second too: the newest event so far is the skip point.
 	let seen: LogonCursor | null = after;
 	try {
@@ -169,6 +171,7 @@ export async function collectLogons(server: Pick<ServerInfo, 'id' | 'name' | 'ad
 			// A short page is the end; a full page whose events all share one second cannot advance: stop.
 			if (xmls.length < pageSize || newest === since) break;
 			since = newest;
+			out.more = page === maxPages - 1;
 		}
 	} finally {
 		options.signal?.removeEventListener('abort', onAbort);
