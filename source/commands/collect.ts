@@ -18,9 +18,10 @@ const columns: Column<ServerOutcome>[] = [
 	{ key: 'scopes', header: 'SCOPES', width: 6, align: 'right', value: r => r.result?.scopes ?? null },
 	{ key: 'leases', header: 'LEASES', width: 7, align: 'right', value: r => r.result?.leases ?? null },
 	{ key: 'events', header: 'EVENTS', width: 7, align: 'right', value: r => r.result?.leaseEvents ?? null },
+	{ key: 'logons', header: 'LOGONS', width: 6, align: 'right', value: r => r.logons?.inserted ?? null },
 	{ key: 'rejected', header: 'REJECTED', width: 8, align: 'right', value: r => r.result?.rejected.length ?? null },
 	{ key: 'ms', header: 'MS', width: 6, align: 'right', value: r => r.durationMs },
-	{ key: 'error', header: 'ERROR', width: 'flex', value: r => r.error ?? r.result?.rejected[0]?.message ?? '' },
+	{ key: 'error', header: 'ERROR', width: 'flex', value: r => r.error ?? r.result?.rejected[0]?.message ?? r.logons?.problems[0] ?? '' },
 ];
 
 const HEARTBEAT_S = 30;
