@@ -14,7 +14,7 @@ export interface PagerView<Row> {
 	atEnd: boolean;
 	loading: boolean;
 	error: string | null;
-	/** Bumped on every change so React can tell views apart cheaply. */
+	/** Differs whenever what the view shows differs (a change off screen keeps the same view object). */
 	version: number;
 }
 
@@ -38,6 +38,7 @@ export class Pager<Row extends Keyed> {
 	private prefetching = { after: false, before: false };
 	private listeners = new Set<() => void>();
 	private snapshot: PagerView<Row> | null = null;
+	private shown: PagerView<Row> | null = null;
 
 	constructor(
 		private fetch: PageFetch<Row>,
@@ -53,7 +54,7 @@ export class Pager<Row extends Keyed> {
 	view(): PagerView<Row> {
 		if (this.snapshot) return this.snapshot;
 		const rows = this.buffer.slice(this.top, this.top + this.height);
-		this.snapshot = {
+		const next = {
 			rows,
 			cursor: rows.length ? this.cursor - this.top : -1,
 			atStart: this.atStart && this.top === 0,
@@ -62,6 +63,10 @@ export class Pager<Row extends Keyed> {
 			error: this.error,
 			version: this.version,
 		};
+		// A change off screen (a prefetch landing) keeps the previous view object, so React does not re-render.
+		const shown = this.shown;
+		this.snapshot = shown && sameView(shown, next) ? shown : next;
+		this.shown = this.snapshot;
 		return this.snapshot;
 	}
 
@@ -258,6 +263,13 @@ export class Pager<Row extends Keyed> {
 	bufferedRows(): number {
 		return this.buffer.length;
 	}
+}
+
+function sameView<Row>(a: PagerView<Row>, b: PagerView<Row>): boolean {
+	if (a.cursor !== b.cursor || a.atStart !== b.atStart || a.atEnd !== b.atEnd || a.loading !== b.loading || a.error !== b.error) return false;
+	if (a.rows.length !== b.rows.length) return false;
+	for (let i = 0; i < a.rows.length; i++) if (a.rows[i] !== b.rows[i]) return false;
+	return true;
 }
 
 export function sameKey(a: Param[], b: Param[]): boolean {

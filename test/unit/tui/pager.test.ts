@@ -127,3 +127,28 @@ test('a failing read shows as an error on the view', async () => {
 	await p.settled();
 	assert.equal(p.view().error, 'database is locked');
 });
+
+test('a read landing off screen keeps the same view object (no re-render); a move changes it', async () => {
+	const { fetch: direct, reads } = source(1000);
+	// Reads answer a little later, so the prefetch surely lands after the move that started it.
+	const fetch: PageFetch<R> = (...args) => new Promise(r => setTimeout(() => r(direct(...args)), 5));
+	const p = new Pager(fetch, 10);
+	await p.reset();
+	await p.settled();
+	for (let i = 0; i < 9; i++) await p.move(1);
+	await p.settled();
+	const readsBefore = reads.length;
+	let notified = 0;
+	p.subscribe(() => notified++);
+	// The cursor comes within two screens of the buffer's end: a prefetch starts.
+	await p.move(1);
+	const before = p.view();
+	notified = 0;
+	await p.settled();
+	await new Promise(r => setTimeout(r, 20));
+	assert.ok(reads.length > readsBefore && notified > 0, 'a prefetch read landed and notified');
+	assert.equal(p.view(), before, 'same rows on screen, same view object');
+	await p.move(1);
+	assert.notEqual(p.view(), before);
+	assert.equal(p.view().rows[p.view().cursor].n, 11);
+});
