@@ -13,6 +13,7 @@ import { OBJECT_KINDS, type CustomFieldDef, type DialectName, type ObjectKind, t
 import { Planner, type BatchPlan, type PlanOptions } from './plan.js';
 import { Applier, applyBatches } from './apply.js';
 import { label } from './kinds.js';
+import { tuneGcForBulkImport } from './gc-tuning.js';
 
 const usage = `Usage: ipam import FILE [--format auto|ms-ipam|netbox|phpipam|csv] [--kind block|subnet|range|address]
                    [--space NAME] [--dry-run] [--errors | --error-file PATH]
@@ -72,6 +73,7 @@ export const importCommand: Command = {
 		const errorFile = values['error-file'] ?? (values.errors ? `${file}.errors.csv` : undefined);
 		// A dry run opens the store read-only: it cannot change a byte.
 		const storeExists = ctx.dbPath === ':memory:' || fs.existsSync(ctx.dbPath);
+		tuneGcForBulkImport();
 		return withStore(
 			ctx,
 			async store => {
