@@ -67,5 +67,13 @@ export function countText(n: unknown): string {
 	if (v >= 1e12) return `${(v / 1e12).toFixed(1)}T`;
 	if (v >= 1e9) return `${(v / 1e9).toFixed(1)}G`;
 	if (v >= 1e7) return `${(v / 1e6).toFixed(1)}M`;
-	return Math.round(v).toLocaleString('en-US');
+	return groupThousands(Math.round(v));
+}
+
+/** 1234567 → "1,234,567" without toLocaleString, whose first call loads ICU's locale data (~50 ms of start-up). */
+export function groupThousands(n: number): string {
+	const digits = String(Math.abs(n));
+	let out = '';
+	for (let end = digits.length; end > 0; end -= 3) out = digits.slice(Math.max(0, end - 3), end) + (out ? `,${out}` : '');
+	return n < 0 ? `-${out}` : out;
 }
