@@ -88,3 +88,15 @@ test('an update in a later batch is compared with the stored row, not with an ea
 	assert.equal(row?.description, 'C');
 	await store.close();
 });
+
+test('a write failing in a later batch rolls the whole import back, with the next batch already planned', async () => {
+	const store = await Store.open(':memory:');
+	// The store refuses one address (as a constraint would), after two batches have been written.
+	await store.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON address WHEN NEW.ip = x'0a030005' BEGIN SELECT RAISE(ABORT, 'refused by the store'); END`);
+	const rows = Array.from({ length: 9 }, (_, i) => `10.3.0.${i + 1},h${i}`).join('\n');
+	await assert.rejects(importInBatches(store, csv(`IpAddress,DeviceName\n${rows}\n`), { defaultSpace: 'Lab' }), /refused by the store/);
+	assert.equal((await store.get<{ n: number }>('SELECT count(*) AS n FROM address'))?.n, 0);
+	assert.equal((await store.get<{ n: number }>(`SELECT count(*) AS n FROM address_space WHERE name = 'Lab'`))?.n, 0, 'the space the import created is rolled back too');
+	assert.equal((await store.get<{ n: number }>(`SELECT count(*) AS n FROM audit WHERE source = 'import'`))?.n, 0);
+	await store.close();
+});
