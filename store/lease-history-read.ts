@@ -240,31 +240,25 @@ async function windowAbove(store: Store, lo: number, ceiling: number, target: nu
 
 /**
  * An upper bound on t_last - t_first over all pages: how far past a window a page holding some of its events can end.
- * Kept per store while nothing changes (this connection's row changes, another connection's commits), then extended by
- * the pages added since, or recomputed whole when pages were also deleted (retention).
+ * Kept per store while nothing changes (this connection's row changes, another connection's commits); taken again
+ * after any change (counting pages cannot tell a deleted page from one that reused its id).
  */
-const spans = new WeakMap<Store, { version: string; top: number; count: number; span: number }>();
+const spans = new WeakMap<Store, { version: string; span: number }>();
 
 async function pageSpan(store: Store): Promise<number> {
 	const v = await store.get<{ mine: number; other: number }>('SELECT total_changes() AS mine, (SELECT data_version FROM pragma_data_version) AS other');
 	const version = `${v?.mine}/${v?.other}`;
 	const known = spans.get(store);
 	if (known?.version === version) return known.span;
-	if (known) {
-		const r = await store.get<{ top: number | null; count: number; fresh: number; span: number | null }>(
-			`SELECT max(id) AS top, count(*) AS count, (SELECT count(*) FROM lease_page WHERE id > ?1) AS fresh,
-				(SELECT max(t_last - t_first) FROM lease_page WHERE id > ?1) AS span FROM lease_page`,
-			[known.top],
-		);
-		if (r && r.count === known.count + r.fresh) {
-			const span = Math.max(known.span, r.span ?? 0);
-			spans.set(store, { version, top: r.top ?? known.top, count: r.count, span });
-			return span;
-		}
-	}
-	const all = await store.get<{ span: number | null; count: number; top: number | null }>('SELECT max(t_last - t_first) AS span, count(*) AS count, max(id) AS top FROM lease_page');
-	const span = all?.span ?? 0;
-	spans.set(store, { version, top: all?.top ?? 0, count: all?.count ?? 0, span });
+	// From the two time indexes joined by id: a table scan would read every page's row (a disk page each).
+	const r = await store.get<{ span: number | null }>(
+		`WITH f AS MATERIALIZED (SELECT id, t_first FROM lease_page INDEXED BY lease_page_first WHERE t_first > ?1),
+			l AS MATERIALIZED (SELECT id, t_last FROM lease_page INDEXED BY lease_page_last WHERE t_last > ?1)
+		SELECT max(l.t_last - f.t_first) AS span FROM f JOIN l ON l.id = f.id`,
+		[MIN_TS - 1],
+	);
+	const span = r?.span ?? 0;
+	spans.set(store, { version, span });
 	return span;
 }
 
