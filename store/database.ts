@@ -54,6 +54,9 @@ export function defaultActor(env: NodeJS.ProcessEnv = process.env): string {
 	}
 }
 
+/** Prepared read statements kept per connection. */
+const STATEMENT_CACHE = 128;
+
 export class Store {
 	readonly path: string;
 	readonly actor: string;
@@ -139,16 +142,41 @@ export class Store {
 		return new Promise((resolve, reject) => this.db.exec(sql, err => (err ? reject(err) : resolve())));
 	}
 
+	/**
+	 * Reads go through prepared statements kept per SQL text (least recently used dropped): preparing a statement
+	 * costs about as much as running a point query, and the hot reads (whereis, tracking, pane pages) repeat.
+	 */
+	private statement(sql: string): import('sqlite3').Statement {
+		let stmt = this.statements.get(sql);
+		if (stmt) {
+			this.statements.delete(sql);
+		} else {
+			stmt = this.db.prepare(sql);
+			if (this.statements.size >= STATEMENT_CACHE) {
+				const [oldest, old] = this.statements.entries().next().value!;
+				this.statements.delete(oldest);
+				old.finalize();
+			}
+		}
+		this.statements.set(sql, stmt);
+		return stmt;
+	}
+
+	private readonly statements = new Map<string, import('sqlite3').Statement>();
+
 	all<T = Record<string, unknown>>(sql: string, params: Params = []): Promise<T[]> {
 		return new Promise((resolve, reject) =>
-			this.db.all(sql, normalise(params), (err, rows) => (err ? reject(err) : resolve(rows as T[]))),
+			this.statement(sql).all(normalise(params), (err, rows) => (err ? reject(err) : resolve(rows as T[]))),
 		);
 	}
 
 	get<T = Record<string, unknown>>(sql: string, params: Params = []): Promise<T | undefined> {
-		return new Promise((resolve, reject) =>
-			this.db.get(sql, normalise(params), (err, row) => (err ? reject(err) : resolve(row as T | undefined))),
-		);
+		const stmt = this.statement(sql);
+		return new Promise((resolve, reject) => {
+			stmt.get(normalise(params), (err, row) => (err ? reject(err) : resolve(row as T | undefined)));
+			// A statement stepped for one row keeps its read open until reset: queued right behind the get.
+			stmt.reset();
+		});
 	}
 
 	run(sql: string, params: Params = []): Promise<RunResult> {
@@ -239,7 +267,10 @@ export class Store {
 		await this.run('INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
 	}
 
-	close(): Promise<void> {
+	async close(): Promise<void> {
+		const open = [...this.statements.values()];
+		this.statements.clear();
+		await Promise.all(open.map(stmt => new Promise<void>(resolve => stmt.finalize(() => resolve()))));
 		return new Promise((resolve, reject) => this.db.close(err => (err ? reject(err) : resolve())));
 	}
 }

@@ -369,8 +369,16 @@ function sendPages(cols: HistoryColumns, order: Uint32Array, keep: Uint8Array, t
 	const server = target.serverId === null ? 'null' : String(target.serverId);
 	const out = new JsonBytes();
 	let pages = 0;
-	for (let p = 0; p < kept.length; p += PAGE_MAX) {
-		const end = Math.min(kept.length, p + PAGE_MAX);
+	for (let p = 0, end = 0; p < kept.length; p = end) {
+		// A page ends at PAGE_MAX events or at a time bucket's edge, so no page spans more than a bucket either.
+		const bucket = Math.floor(ts[kept[p]] / BUCKET);
+		end = Math.min(kept.length, p + PAGE_MAX);
+		for (let j = p + 1; j < end; j++) {
+			if (Math.floor(ts[kept[j]] / BUCKET) !== bucket) {
+				end = j;
+				break;
+			}
+		}
 		out.ascii(pages ? ',[' : '[[');
 		out.int(ts[kept[p]]);
 		out.byte(0x2c);
@@ -476,7 +484,7 @@ export async function flushStaged(tx: Store): Promise<number> {
 	if (newest !== null) {
 		await tx.run(
 			`DELETE FROM temp.lease_event_stage AS s WHERE s.ts <= ?1 AND EXISTS (
-				SELECT 1 FROM lease_chunk c, json_each(c.ev) e
+				SELECT 1 FROM lease_chunk c, jsonb_each(c.ev) e
 				WHERE c.ip = s.ip AND c.t_first BETWEEN (s.ts >> ${BUCKET_BITS}) << ${BUCKET_BITS} AND s.ts AND c.t_last >= s.ts
 					AND c.space_id = s.space_id AND c.server_id IS s.server_id AND c.client_ref IS s.client_ref AND c.host_ref IS s.host_ref
 					AND e.value ->> 0 = s.ts AND e.value ->> 1 = s.kind)`,
@@ -499,8 +507,9 @@ export async function flushStaged(tx: Store): Promise<number> {
 			`INSERT INTO lease_page (t_first, t_last, n, ev)
 			 SELECT min(ts), max(ts), count(*),
 				jsonb_group_array(jsonb_array(ts, kind, family, lower(hex(ip)), space_id, server_id, client_ref, host_ref, user_ref, expires) ORDER BY ts, rowid)
-			 FROM (SELECT rowid, *, (row_number() OVER (ORDER BY ts, rowid) - 1) / ${PAGE_MAX} AS page FROM temp.lease_event_stage)
-			 GROUP BY page ORDER BY page`,
+			 FROM (SELECT rowid, *, ts >> ${BUCKET_BITS} AS bucket,
+					(row_number() OVER (PARTITION BY ts >> ${BUCKET_BITS} ORDER BY ts, rowid) - 1) / ${PAGE_MAX} AS page FROM temp.lease_event_stage)
+			 GROUP BY bucket, page ORDER BY bucket, page`,
 		);
 	}
 	await tx.run('DELETE FROM temp.lease_event_stage');

@@ -69,7 +69,7 @@ export async function purgeCandidates(store: Store, now: number, days?: number):
 			table === 'lease_event'
 				? // Whole pages by their counts; only a page straddling the cutoff is unpacked.
 					`SELECT (SELECT coalesce(sum(n), 0) FROM lease_page WHERE t_first < ?1 AND t_last < ?1)
-						+ (SELECT count(*) FROM lease_page p, json_each(p.ev) e WHERE p.t_first < ?1 AND p.t_last >= ?1 AND e.value ->> 0 < ?1) AS n`
+						+ (SELECT count(*) FROM lease_page p, jsonb_each(p.ev) e WHERE p.t_first < ?1 AND p.t_last >= ?1 AND e.value ->> 0 < ?1) AS n`
 				: `SELECT count(*) AS n FROM ${table} WHERE ts < ?1`;
 		deleted[table] = (await store.get<{ n: number }>(sql, [cutoff]))?.n ?? 0;
 	}
@@ -125,11 +125,11 @@ async function purgeHistoryBatch(tx: Store, cutoff: number, batch: number): Prom
 	await tx.run('DELETE FROM lease_page WHERE t_first < ?1 AND t_last < ?1', [cutoff]);
 	// What is left older than the cutoff straddles it (t_first < cutoff <= t_last): within one bucket of it.
 	const keepNewer = (table: string) => [
-		`UPDATE ${table} SET ev = (SELECT jsonb_group_array(jsonb(e.value)) FROM json_each(${table}.ev) e WHERE e.value ->> 0 >= ?1) WHERE t_first < ?1`,
+		`UPDATE ${table} SET ev = (SELECT jsonb_group_array(jsonb(e.value)) FROM jsonb_each(${table}.ev) e WHERE e.value ->> 0 >= ?1) WHERE t_first < ?1`,
 		`UPDATE ${table} SET n = json_array_length(ev), t_first = ev ->> '$[0][0]' WHERE t_first < ?1`,
 	];
 	const removed = (await tx.get<{ n: number }>(
-		'SELECT count(*) AS n FROM lease_chunk c, json_each(c.ev) e WHERE c.t_first < ?1 AND e.value ->> 0 < ?1',
+		'SELECT count(*) AS n FROM lease_chunk c, jsonb_each(c.ev) e WHERE c.t_first < ?1 AND e.value ->> 0 < ?1',
 		[cutoff],
 	))!.n;
 	for (const sql of [...keepNewer('lease_chunk'), ...keepNewer('lease_page')]) await tx.run(sql, [cutoff]);

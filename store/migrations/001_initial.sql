@@ -423,7 +423,7 @@ CREATE INDEX lease_chunk_host ON lease_chunk (host_ref, t_first) WHERE host_ref 
 CREATE INDEX lease_chunk_first ON lease_chunk (t_first);
 
 -- The same events in time order, for "newest first" lists and purge by age: each ingest batch's events sorted
--- by time, cut into pages of at most 1024, each a JSONB array of
+-- by time, cut into pages of at most 1024 events that never cross a time bucket (as chunks), each a JSONB array of
 -- [ts, kind, family, ip (hex), space_id, server_id, client_ref, host_ref, user_ref, expires].
 CREATE TABLE lease_page (
 	id      INTEGER PRIMARY KEY,
@@ -440,12 +440,12 @@ CREATE INDEX lease_page_first ON lease_page (t_first);
 CREATE VIEW lease_event AS
 	SELECT (c.id << 12) | e.key AS id, e.value ->> 0 AS ts, e.value ->> 1 AS kind, c.family, c.ip, c.space_id, c.server_id,
 	       c.client_ref, c.host_ref, e.value ->> 2 AS user_ref, e.value ->> 3 AS expires, c.t_first, c.t_last
-	FROM lease_chunk c, json_each(c.ev) e;
+	FROM lease_chunk c, jsonb_each(c.ev) e;
 
 -- Hand-written rows (fixtures, one-off repairs) may be inserted into the view one event each; ingest packs them
 -- through store/lease-history.ts instead. An event already stored is ignored, as ingest ignores it.
 CREATE TRIGGER lease_event_insert INSTEAD OF INSERT ON lease_event
-WHEN NOT EXISTS (SELECT 1 FROM lease_chunk c, json_each(c.ev) e
+WHEN NOT EXISTS (SELECT 1 FROM lease_chunk c, jsonb_each(c.ev) e
 	WHERE c.ip = NEW.ip AND c.t_first BETWEEN (NEW.ts >> 22) << 22 AND NEW.ts AND c.t_last >= NEW.ts
 		AND c.space_id = coalesce(NEW.space_id, 1) AND c.server_id IS NEW.server_id AND c.client_ref IS NEW.client_ref
 		AND c.host_ref IS NEW.host_ref AND e.value ->> 0 = NEW.ts AND e.value ->> 1 = NEW.kind)
@@ -463,7 +463,7 @@ CREATE VIEW lease_event_page AS
 	SELECT (p.id << 12) | e.key AS id, e.value ->> 0 AS ts, e.value ->> 1 AS kind, e.value ->> 2 AS family, unhex(e.value ->> 3) AS ip,
 	       e.value ->> 4 AS space_id, e.value ->> 5 AS server_id, e.value ->> 6 AS client_ref, e.value ->> 7 AS host_ref,
 	       e.value ->> 8 AS user_ref, e.value ->> 9 AS expires, p.t_first, p.t_last
-	FROM lease_page p, json_each(p.ev) e;
+	FROM lease_page p, jsonb_each(p.ev) e;
 
 -- Logon history from domain controllers (4624/4634/4647/4768/4769) and imported logon records.
 CREATE TABLE logon_event (

@@ -94,6 +94,8 @@ test('a chunk never crosses a time bucket; pages are in time order and at most P
 	await appendLeaseEvents(store, { serverId: null, spaceId: 1 }, history(5000, 20, 900, 7));
 	const crossing = await store.get<{ n: number }>(`SELECT count(*) AS n FROM lease_chunk WHERE (t_first >> ${BUCKET_BITS}) <> (t_last >> ${BUCKET_BITS})`);
 	assert.equal(crossing!.n, 0);
+	const pageCrossing = await store.get<{ n: number }>(`SELECT count(*) AS n FROM lease_page WHERE (t_first >> ${BUCKET_BITS}) <> (t_last >> ${BUCKET_BITS})`);
+	assert.equal(pageCrossing!.n, 0, 'pages are cut at bucket edges too');
 	const bad = await store.get<{ n: number }>(
 		`SELECT count(*) AS n FROM lease_chunk c WHERE n <> json_array_length(ev) OR t_first <> ev ->> '$[0][0]' OR t_last <> ev ->> '$[#-1][0]'`,
 	);
@@ -107,6 +109,7 @@ test('a chunk never crosses a time bucket; pages are in time order and at most P
 		assert.ok(p.n <= PAGE_MAX && p.sorted === 1 && p.t_first <= p.t_last);
 	}
 	for (let i = 1; i < pages.length; i++) assert.ok(pages[i - 1].t_last <= pages[i].t_first, 'one batch cuts its pages in time order');
+	assert.ok(new Set(pages.map(p => p.t_first >> BUCKET_BITS)).size === pages.length, 'fewer events than PAGE_MAX per bucket: one page per bucket');
 	await store.close();
 });
 
