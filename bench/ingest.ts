@@ -94,6 +94,8 @@ async function eventIngest(dir: string, total: number): Promise<{ store: Store; 
 	}
 	fs.closeSync(out);
 	const size = (await store.get<{ n: number }>('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()'))!.n;
+	const packing = (await store.get<{ chunks: number; pages: number }>('SELECT (SELECT count(*) FROM lease_chunk) AS chunks, (SELECT count(*) FROM lease_page) AS pages'))!;
+	console.log(`  packing: ${packing.chunks.toLocaleString('en')} chunks (${(written / packing.chunks).toFixed(2)} events each: a client seldom appears twice in one batch and bucket), ${packing.pages.toLocaleString('en')} pages`);
 	console.log(
 		`event ingest: ${written.toLocaleString('en')} lease events in ${(ingestMs / 1000).toFixed(1)} s = ${Math.round(written / (ingestMs / 1000)).toLocaleString('en')} events/s wall, ` +
 			`${Math.round(written / (cpuMs / 1000)).toLocaleString('en')} events per CPU-second (${(cpuMs / 1000).toFixed(1)} s CPU, load ${os.loadavg()[0].toFixed(1)}) ` +
