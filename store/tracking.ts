@@ -11,7 +11,7 @@
 // it (to know who held the address when the window opened, and when that holding ended).
 // Strings in rows come from the network: sanitize them at display (renderRows does).
 import type { Store } from './database.js';
-import { bucketStart } from './lease-history.js';
+import { bucketStart, BUCKET_BITS } from './lease-history.js';
 import { parseAddress, addressKeyHex, formatKey, tryParseAddress, type Family } from '../source/domain/ip.js';
 import { parseClientTerm, tryParseMac } from '../source/domain/mac.js';
 import { buildHoldings, DEFAULT_SKEW, holdsAt, overlaps, type EndReason, type Holding, type TimelineEvent } from '../source/domain/timeline.js';
@@ -136,6 +136,15 @@ function bounds(w: TimeWindow): [number, number] {
 /** A compound SELECT may have at most 500 terms (SQLITE_MAX_COMPOUND_SELECT): batches stay below it. */
 const TERMS_PER_STATEMENT = 450;
 
+/**
+ * How far past a window the "next events" are looked for: a few time buckets. A lease unrenewed that long has
+ * ended by its own expiry, so later events cannot change a holding's end; without the bound every later chunk
+ * of a three-year history would be unpacked to find sixteen events.
+ */
+function afterBound(to: number): number {
+	return Math.min(FAR_FUTURE, bucketStart(to) + 3 * 2 ** BUCKET_BITS);
+}
+
 /** Runs per-item sub-selects as few compound statements; each part is "SELECT * FROM (… LIMIT n)". */
 async function compound<T>(store: Store, parts: { sql: string; params: unknown[] }[]): Promise<T[]> {
 	const out: T[] = [];
@@ -167,7 +176,7 @@ async function addressEvents(store: Store, reads: AddressRead[], cap: number): P
 			// t_first/t_last bound which chunks are unpacked (a chunk never crosses a bucket: see lease-history.ts).
 			{ sql: `${select(0)} AND t_first < ? AND ts < ? ORDER BY ts DESC LIMIT ${EDGE})`, params: [r.key, from, from] },
 			{ sql: `${select(1)} AND t_first BETWEEN ? AND ? AND t_last >= ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ${cap + 1})`, params: [r.key, bucketStart(from), to, from, from, to] },
-			{ sql: `${select(2)} AND t_last > ? AND ts > ? ORDER BY ts LIMIT ${EDGE})`, params: [r.key, to, to] },
+			{ sql: `${select(2)} AND t_first BETWEEN ? AND ? AND t_last > ? AND ts > ? ORDER BY ts LIMIT ${EDGE})`, params: [r.key, bucketStart(to), afterBound(to), to, to] },
 		];
 	});
 	const out: AddressEvents[] = reads.map(() => ({ events: [], capped: false, before: 0, after: 0 }));
@@ -460,8 +469,8 @@ async function holdingsOfClients(store: Store, ids: number[], w: TimeWindow, o: 
 		`SELECT * FROM (SELECT 1 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
 			AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2 AND ts BETWEEN ?2 AND ?3 ORDER BY ts LIMIT ?4)
 		 UNION ALL SELECT * FROM (SELECT 2 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
-			AND t_first >= ?6 AND t_last > ?3 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`,
-		[list, from - CLIENT_LOOKBACK, to, cap + 1, bucketStart(from - CLIENT_LOOKBACK), bucketStart(to)],
+			AND t_first BETWEEN ?6 AND ?7 AND t_last > ?3 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`,
+		[list, from - CLIENT_LOOKBACK, to, cap + 1, bucketStart(from - CLIENT_LOOKBACK), bucketStart(to), afterBound(to)],
 	);
 	const capped = rows.filter(r => r.part === 1).length > cap;
 	const truncatedEnd = rows.filter(r => r.part === 2).length >= EDGE || capped;
