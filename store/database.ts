@@ -146,36 +146,39 @@ export class Store {
 	 * Reads go through prepared statements kept per SQL text (least recently used dropped): preparing a statement
 	 * costs about as much as running a point query, and the hot reads (whereis, tracking, pane pages) repeat.
 	 */
-	private statement(sql: string): import('sqlite3').Statement {
-		let stmt = this.statements.get(sql);
-		if (stmt) {
+	private statement(sql: string): Promise<import('sqlite3').Statement> {
+		let entry = this.statements.get(sql);
+		if (entry) {
 			this.statements.delete(sql);
 		} else {
-			stmt = this.db.prepare(sql);
+			entry = new Promise((resolve, reject) => {
+				const stmt = this.db.prepare(sql, err => (err ? reject(err) : resolve(stmt)));
+			});
+			// A statement that does not prepare (no such table yet, a syntax error) is not kept.
+			entry.catch(() => this.statements.get(sql) === entry && this.statements.delete(sql));
 			if (this.statements.size >= STATEMENT_CACHE) {
 				const [oldest, old] = this.statements.entries().next().value!;
 				this.statements.delete(oldest);
-				old.finalize();
+				old.then(stmt => stmt.finalize(), () => undefined);
 			}
 		}
-		this.statements.set(sql, stmt);
-		return stmt;
+		this.statements.set(sql, entry);
+		return entry;
 	}
 
-	private readonly statements = new Map<string, import('sqlite3').Statement>();
+	private readonly statements = new Map<string, Promise<import('sqlite3').Statement>>();
 
-	all<T = Record<string, unknown>>(sql: string, params: Params = []): Promise<T[]> {
-		return new Promise((resolve, reject) =>
-			this.statement(sql).all(normalise(params), (err, rows) => (err ? reject(err) : resolve(rows as T[]))),
-		);
+	async all<T = Record<string, unknown>>(sql: string, params: Params = []): Promise<T[]> {
+		const stmt = await this.statement(sql);
+		return new Promise((resolve, reject) => stmt.all(normalise(params), (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
 	}
 
-	get<T = Record<string, unknown>>(sql: string, params: Params = []): Promise<T | undefined> {
-		const stmt = this.statement(sql);
+	async get<T = Record<string, unknown>>(sql: string, params: Params = []): Promise<T | undefined> {
+		const stmt = await this.statement(sql);
 		return new Promise((resolve, reject) => {
 			stmt.get(normalise(params), (err, row) => (err ? reject(err) : resolve(row as T | undefined)));
 			// A statement stepped for one row keeps its read open until reset: queued right behind the get.
-			stmt.reset();
+			stmt.reset(() => undefined);
 		});
 	}
 
@@ -270,7 +273,7 @@ export class Store {
 	async close(): Promise<void> {
 		const open = [...this.statements.values()];
 		this.statements.clear();
-		await Promise.all(open.map(stmt => new Promise<void>(resolve => stmt.finalize(() => resolve()))));
+		await Promise.all(open.map(entry => entry.then(stmt => new Promise<void>(resolve => stmt.finalize(() => resolve())), () => undefined)));
 		return new Promise((resolve, reject) => this.db.close(err => (err ? reject(err) : resolve())));
 	}
 }
