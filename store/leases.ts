@@ -5,7 +5,7 @@
 // The lease source is the server's HA group when it has one (copies of one lease held by both partners count
 // once), else 'server:<id>'. A partner only removes rows it wrote last, so a lease stays while any partner holds it.
 import type { Store } from './database.js';
-import { ensureStage, flushStaged, STAGE } from './lease-history.js';
+import { ensureStage, flushStaged, STAGE } from './lease-history-stage.js';
 import { internCache, internClients, internHostNames } from './interning.js';
 import type { LeaseRecord, LeaseState } from '../source/domain/dhcp.js';
 import { clientIdentity } from '../source/domain/client-key.js';
