@@ -8,19 +8,14 @@ import { addRange, upsertRanges } from '../../store/ranges.js';
 import { addAddress, deleteAddress as deleteAddressById, insertAddresses } from '../../store/addresses.js';
 import { rollupUtilization, utilizationTrend } from '../../store/utilization.js';
 import { whereis } from '../../store/whereis.js';
+import { Random } from '../../source/demo/random.js';
 import { AddressSpaceError } from '../../store/errors.js';
 import { bitsOf, keyBuffer, parsePrefix, type Address, type Family } from '../../source/domain/ip.js';
 
-function rng(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+const rng = (seed: number) => {
+	const r = new Random(seed);
+	return () => r.next();
+};
 
 const hex = (b: Buffer) => b.toString('hex');
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Store } from '../../../store/database.js';
 import { readPage, buildPageSql } from '../../../store/pages.js';
 import { makeFetch } from '../../../source/hooks/usePager.js';
+import { readAll } from '../../fixtures/tui/read-all.js';
 import { paneById } from '../../../source/panes/registry.js';
 import { parseFilterTerm } from '../../../source/domain/filter-term.js';
 import { seedStore } from '../../fixtures/tui/seed.js';
@@ -15,17 +16,6 @@ before(async () => {
 });
 after(() => store.close());
 
-/** Reads a whole pane page by page, as the pager does, and returns the identities in order. */
-async function readAll(fetch: ReturnType<typeof makeFetch>, id: (r: Row) => string, limit = 37): Promise<string[]> {
-	const out: string[] = [];
-	let anchor: Row['_k'] | undefined;
-	for (;;) {
-		const rows = await fetch('after', anchor, limit);
-		out.push(...rows.map(id));
-		if (rows.length < limit) return out;
-		anchor = rows.at(-1)!._k;
-	}
-}
 
 const leaseId = (r: Row) => Buffer.from(r.ip as Uint8Array).toString('hex') + '/' + r.source;
 
