@@ -122,6 +122,61 @@ test('--dry-run prints creates, updates with changed fields and inventory delete
 	assert.ok(entries.some(e => e.action === 'import' && e.summary.startsWith(`import ${next}: 1 created, 1 updated, 1 deleted`)));
 });
 
+test('--dry-run shows custom-field values and tags added, changed and removed, as text, --json and --csv', async () => {
+	const dir = tmpDir();
+	const db = path.join(dir, 'ipam.db');
+	assert.equal(ipam(db, 'field', 'add', 'Apps', '--multi').code, 0);
+	assert.equal(ipam(db, 'field', 'add', 'Cost').code, 0);
+	const first = write(dir, 'a.csv', 'prefix,name,tags,Site,Apps,Cost\n10.0.0.0/8,ten,core;blue,Paris,web;db,5\n172.16.0.0/12,lab,red,Lyon,,\n');
+	assert.equal(ipam(db, 'import', first).code, 0);
+	const before = await dump(db);
+	// 10/8: Site changed, Apps changed (a set), Cost kept (an empty cell leaves a value), tag blue removed and green added;
+	// 172.16/12: Cost added only (the planner sees no column change; RED is its tag red); 192.168/16: new, with its values.
+	const next = write(dir, 'b.csv', 'prefix,name,tags,Site,Apps,Cost\n10.0.0.0/8,ten,core;green,Nice,db;mail,\n172.16.0.0/12,lab,RED,Lyon,,7\n192.168.0.0/16,home,x,Home,,\n');
+	const text = ipam(db, 'import', next, '--dry-run');
+	assert.equal(text.code, 0, text.stderr);
+	assert.deepEqual(text.stdout.trim().split('\n'), [
+		'+ block 192.168.0.0/16 [Default] (line 4): field Site added "Home", tag +x',
+		'~ block 10.0.0.0/8 [Default] (line 2): field Site "Paris" → "Nice", field Apps "db;web" → "db;mail", tag +green, tag -blue',
+		'~ block 172.16.0.0/12 [Default] (line 3): field Cost added "7"',
+		`${next}: would import ipam blocks: 1 created, 2 updated, 0 unchanged, 0 deleted`,
+	]);
+	const json = ipam(db, 'import', next, '--dry-run', '--json');
+	assert.equal(json.code, 0, json.stderr);
+	const doc = JSON.parse(json.stdout);
+	assert.deepEqual(doc.changes[1], {
+		op: 'update',
+		object: 'block 10.0.0.0/8',
+		space: 'Default',
+		line: 2,
+		changes: [],
+		customFields: [
+			{ field: 'Site', op: 'changed', before: ['Paris'], after: ['Nice'] },
+			{ field: 'Apps', op: 'changed', before: ['db', 'web'], after: ['db', 'mail'] },
+		],
+		tags: { added: ['green'], removed: ['blue'] },
+	});
+	assert.deepEqual(doc.changes[0].tags, { added: ['x'], removed: [] });
+	assert.deepEqual([doc.summary.created, doc.summary.updated, doc.summary.unchanged], [1, 2, 0]);
+	const csv = ipam(db, 'import', next, '--dry-run', '--csv');
+	assert.equal(csv.code, 0, csv.stderr);
+	assert.deepEqual(csv.stdout.trim().split('\n'), [
+		'op,object,space,line,what,name,change,before,after',
+		'create,block 192.168.0.0/16,Default,4,custom-field,Site,added,,Home',
+		'create,block 192.168.0.0/16,Default,4,tag,x,added,,',
+		'update,block 10.0.0.0/8,Default,2,custom-field,Site,changed,Paris,Nice',
+		'update,block 10.0.0.0/8,Default,2,custom-field,Apps,changed,db;web,db;mail',
+		'update,block 10.0.0.0/8,Default,2,tag,green,added,,',
+		'update,block 10.0.0.0/8,Default,2,tag,blue,removed,,',
+		'update,block 172.16.0.0/12,Default,3,custom-field,Cost,added,,7',
+	]);
+	assert.match(csv.stderr, /would import ipam blocks: 1 created, 2 updated/);
+	assert.equal(await dump(db), before, 'a dry run changed the store');
+	// Importing it for real leaves nothing for a second dry run to show.
+	assert.equal(ipam(db, 'import', next).code, 0);
+	assert.deepEqual(ipam(db, 'import', next, '--dry-run').stdout.trim().split('\n'), [`${next}: would import ipam blocks: 0 created, 0 updated, 3 unchanged, 0 deleted`]);
+});
+
 test('inventory sync deletes nothing when a row was rejected (it may be an object to keep)', () => {
 	const dir = tmpDir();
 	const db = path.join(dir, 'ipam.db');

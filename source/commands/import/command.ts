@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Command, CommandContext } from '../command.js';
 import { parseOptions, withStore } from '../command.js';
 import { CommandError, EXIT } from '../exit.js';
-import { csvLine } from '../output.js';
+import { csvLine, outputFormat, renderRecord, type OutputFormat } from '../output.js';
 import { readCsvFile } from '../../formats/csv.js';
 import { sanitize } from '../../domain/sanitize.js';
 import { listFields, allowedValues, appliesTo } from '../../../store/custom-fields.js';
@@ -12,11 +12,11 @@ import { formatImportIssue, openImportFile, prefetched, type ImportBatch, type I
 import { OBJECT_KINDS, type CustomFieldDef, type DialectName, type ObjectKind, type ResolvedHeader } from '../../formats/ipam-rows.js';
 import { Planner, type BatchPlan, type PlanOptions } from './plan.js';
 import { Applier, applyBatches } from './apply.js';
-import { label } from './kinds.js';
+import { batchDiff, deleteDiffs, DiffPrinter } from './diff.js';
 import { tuneGcForBulkImport } from './gc-tuning.js';
 
 const usage = `Usage: ipam import FILE [--format auto|ms-ipam|netbox|phpipam|csv] [--kind block|subnet|range|address]
-                   [--space NAME] [--dry-run] [--errors | --error-file PATH]
+                   [--space NAME] [--dry-run [--json | --csv]] [--errors | --error-file PATH]
                    [--inventory --managed-by SERVICE --service-instance NAME]
 
 Imports blocks, subnets, ranges or addresses from a CSV file: Microsoft IPAM's Import-Ipam* layout
@@ -26,7 +26,9 @@ Imports blocks, subnets, ranges or addresses from a CSV file: Microsoft IPAM's I
 Existing objects are updated (only the columns the file has), new ones created. Every bad row is
 reported as FILE:LINE: column "X": reason; the good rows are imported, all in one transaction.
 
-  --dry-run          print what would be created (+), updated (~, with changed fields) and deleted (-); change nothing
+  --dry-run          print what would be created (+), updated (~, with changed fields, custom-field values
+                     and tags) and deleted (-); change nothing
+  --json, --csv      the dry run's diff (or the import's summary) as JSON or CSV, one CSV row per change
   --space NAME       address space of rows without an address-space/VRF column (default: Default)
   --inventory        MS IPAM's inventory import: objects of --managed-by/--service-instance that the
                      file does not list are deleted (ranges and addresses)
@@ -45,6 +47,8 @@ const options = {
 	'service-instance': { type: 'string' },
 	errors: { type: 'boolean' },
 	'error-file': { type: 'string' },
+	json: { type: 'boolean' },
+	csv: { type: 'boolean' },
 } as const;
 
 const FORMATS = ['auto', 'ms-ipam', 'netbox', 'phpipam', 'csv'];
@@ -60,8 +64,8 @@ export const importCommand: Command = {
 		}
 		if (positionals.length !== 1) throw new CommandError(`expected one FILE\n\n${usage}`, EXIT.usage);
 		const file = positionals[0];
-		const format = values.format ?? 'auto';
-		if (!FORMATS.includes(format)) throw new CommandError(`--format must be one of ${FORMATS.join(', ')}`, EXIT.usage);
+		const dialect = values.format ?? 'auto';
+		if (!FORMATS.includes(dialect)) throw new CommandError(`--format must be one of ${FORMATS.join(', ')}`, EXIT.usage);
 		const kind = values.kind as ObjectKind | undefined;
 		if (kind !== undefined && !OBJECT_KINDS.includes(kind)) throw new CommandError(`--kind must be one of ${OBJECT_KINDS.join(', ')}`, EXIT.usage);
 		const inventory = values.inventory ? { managedBy: values['managed-by'], serviceInstance: values['service-instance'] } : undefined;
@@ -70,6 +74,7 @@ export const importCommand: Command = {
 		}
 		if (!fs.existsSync(file)) throw new CommandError(`no such file: ${file}`, EXIT.invalid);
 		const dryRun = !!values['dry-run'];
+		const format = outputFormat(values);
 		const errorFile = values['error-file'] ?? (values.errors ? `${file}.errors.csv` : undefined);
 		// A dry run opens the store read-only: it cannot change a byte.
 		const storeExists = ctx.dbPath === ':memory:' || fs.existsSync(ctx.dbPath);
@@ -79,7 +84,7 @@ export const importCommand: Command = {
 			async store => {
 				const customFields = await loadCustomFields(store);
 				const opened = await openImportFile(file, {
-					dialect: format === 'auto' ? undefined : (format as DialectName),
+					dialect: dialect === 'auto' ? undefined : (dialect as DialectName),
 					kind,
 					customFields,
 					space: values.space,
@@ -96,10 +101,11 @@ export const importCommand: Command = {
 				}
 				const planOptions = { defaultSpace: values.space ?? 'Default', inventory: inventory as { managedBy: string; serviceInstance: string } | undefined };
 				const run: Run = { problems: [], notes: [], counts: { created: 0, updated: 0, unchanged: 0, deleted: 0, newSpaces: [] }, deletionsSkipped: false };
-				if (dryRun) await dryRunImport(ctx, store, opened.stream, planOptions, run);
+				const printer = dryRun ? new DiffPrinter(ctx.stdout, format) : undefined;
+				if (printer) await dryRunImport(store, opened.stream, planOptions, run, printer);
 				else await applyImport(store, opened.stream, planOptions, { file, customFields }, run);
 				run.problems.sort((a, b) => a.line - b.line);
-				report(ctx, file, header, run, dryRun);
+				report(ctx, file, header, run, dryRun, format, printer);
 				if (errorFile && run.problems.length > 0) await writeErrorFile(file, errorFile, opened.stream.headerLine, header.header, run.problems);
 				if (run.problems.length === 0) return EXIT.ok;
 				const c = run.counts;
@@ -125,22 +131,25 @@ function collect(run: Run, batch: ImportBatch, plan: BatchPlan): void {
 	run.counts.newSpaces.push(...plan.newSpaces);
 }
 
-async function dryRunImport(ctx: CommandContext, store: Store, stream: ImportStream, options: PlanOptions, run: Run): Promise<void> {
+async function dryRunImport(store: Store, stream: ImportStream, options: PlanOptions, run: Run, printer: DiffPrinter): Promise<void> {
 	const planner = new Planner(store, stream.header.kind, options);
 	await planner.start();
+	printer.begin();
 	for await (const batch of prefetched(stream.batches())) {
 		const plan = await planner.plan(batch.rows);
 		collect(run, batch, plan);
-		printDiff(ctx, plan);
+		const diff = await batchDiff(store, stream.header.kind, plan);
+		printer.spaces(diff.newSpaces);
+		printer.objects(diff.objects);
 		run.counts.created += plan.creates.length;
-		run.counts.updated += plan.updates.length;
-		run.counts.unchanged += plan.unchanged.length;
+		run.counts.updated += plan.updates.length + diff.annotationOnly;
+		run.counts.unchanged += plan.unchanged.length - diff.annotationOnly;
 	}
 	if (options.inventory && run.problems.length > 0) run.deletionsSkipped = true;
 	else {
 		const deletes = await planner.deletes();
 		run.counts.deleted = deletes.length;
-		printLines(ctx, deletes.map(d => `- ${d.label}`));
+		printer.objects(deleteDiffs(deletes));
 	}
 }
 
@@ -177,24 +186,7 @@ async function loadCustomFields(store: Store): Promise<CustomFieldDef[]> {
 	}
 }
 
-function show(v: unknown): string {
-	if (v === null || v === undefined || v === '') return '∅';
-	return typeof v === 'string' ? JSON.stringify(v) : String(v);
-}
-
-function printLines(ctx: CommandContext, lines: string[]): void {
-	for (let i = 0; i < lines.length; i += 1000) ctx.stdout.write(lines.slice(i, i + 1000).map(sanitize).join('\n') + '\n');
-}
-
-function printDiff(ctx: CommandContext, plan: BatchPlan): void {
-	printLines(ctx, [
-		...plan.newSpaces.map(s => `+ space ${s}`),
-		...plan.creates.map(p => `+ ${label(p.row)} [${p.spaceName}] (line ${p.row.line})`),
-		...plan.updates.map(p => `~ ${label(p.row)} [${p.spaceName}] (line ${p.row.line}): ${p.changed.map(([c, a, b]) => `${c} ${show(a)} → ${show(b)}`).join(', ')}`),
-	]);
-}
-
-function report(ctx: CommandContext, file: string, header: ResolvedHeader, run: Run, dryRun: boolean): void {
+function report(ctx: CommandContext, file: string, header: ResolvedHeader, run: Run, dryRun: boolean, format: OutputFormat, printer?: DiffPrinter): void {
 	for (const n of run.notes) ctx.stderr.write(sanitize(`${formatImportIssue(file, n)} (accepted)`) + '\n');
 	for (const p of run.problems) ctx.stderr.write(sanitize(formatImportIssue(file, p)) + '\n');
 	if (run.deletionsSkipped) {
@@ -207,7 +199,26 @@ function report(ctx: CommandContext, file: string, header: ResolvedHeader, run: 
 	const rejected = run.problems.length > 0 ? `; ${run.problems.length} rejected` : '';
 	const ignored = header.ignored.length > 0 ? ` (columns not kept: ${header.ignored.join(', ')})` : '';
 	const spaces = c.newSpaces.length > 0 ? `; new address spaces: ${c.newSpaces.join(', ')}` : '';
-	ctx.stdout.write(sanitize(`${file}: ${verb} ${what}: ${counts}${rejected}${spaces}${ignored}`) + '\n');
+	const summary = {
+		file,
+		dryRun,
+		dialect: header.dialect.title,
+		kind: header.kind,
+		created: c.created,
+		updated: c.updated,
+		unchanged: c.unchanged,
+		deleted: c.deleted,
+		rejected: run.problems.length,
+		newSpaces: c.newSpaces,
+		ignoredColumns: header.ignored,
+		deletionsSkipped: run.deletionsSkipped,
+	};
+	const text = sanitize(`${file}: ${verb} ${what}: ${counts}${rejected}${spaces}${ignored}`) + '\n';
+	if (format === 'table') ctx.stdout.write(text);
+	else if (printer && format === 'json') printer.end(summary);
+	// The CSV of a dry run is its diff alone; its summary line goes beside it, to stderr.
+	else if (printer) ctx.stderr.write(text);
+	else ctx.stdout.write(renderRecord(summary, format));
 }
 
 /** Rejected rows as they were, plus an Error column, so they can be fixed and imported again (MS IPAM does the same). */
