@@ -1,10 +1,12 @@
-// Builds the describe view's sections for a row (or an address typed on `:ip`): fields, custom fields, tags, where it sits, history.
+// Builds the describe view's sections for a row (or an address typed on `:ip`): fields, custom fields, tags, where it sits, utilization trend, history.
 import type { Store } from '../../store/database.js';
 import * as q from '../../store/describe.js';
+import { utilizationTrend } from '../../store/utilization.js';
 import type { DescribeTarget } from '../panes/pane-spec.js';
 import { age, ipText, prefixText, spanText, timeText } from '../panes/format.js';
 import { fromKey } from '../domain/ip.js';
 import { LEASE_EVENT_KINDS } from '../panes/events.js';
+import { trendSummary } from '../resources/utilization.js';
 
 export interface Section {
 	title: string;
@@ -45,6 +47,11 @@ async function leaseHistory(store: Store, ip: Uint8Array): Promise<Section> {
 	};
 }
 
+/** One compact row: the sparkline and first → last figure (`ipam … show` lists the points). */
+async function trend(store: Store, kind: 'block' | 'subnet' | 'range', id: number): Promise<Section> {
+	return { title: 'Utilization trend', lines: [['trend', trendSummary(await utilizationTrend(store, kind, id))]] };
+}
+
 async function objectSections(store: Store, kind: string, id: number): Promise<Section[]> {
 	const record = await q.objectFields(store, kind, id);
 	if (!record) return [{ title: `${kind} ${id}`, lines: [['', 'no longer in the store']] }];
@@ -56,6 +63,7 @@ async function objectSections(store: Store, kind: string, id: number): Promise<S
 	const start = (record.start ?? record.ip) as Uint8Array | undefined;
 	const end = (record.end ?? record.ip) as Uint8Array | undefined;
 	if (start && end && (family === 4 || family === 6)) sections.push(await where(store, family, start, end));
+	if (kind === 'block' || kind === 'subnet' || kind === 'range') sections.push(await trend(store, kind, id));
 	if (kind === 'address' && record.ip) sections.push(await leaseHistory(store, record.ip as Uint8Array));
 	sections.push({ title: 'Changes (audit)', lines: audit.length ? audit.map(a => [timeText(a.ts), `${a.actor} ${a.action} ${a.summary}`]) : [['', 'none']] });
 	return sections;

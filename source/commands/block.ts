@@ -2,6 +2,7 @@
 import { nounCommand, limitOf, str, OUTPUT_HELP, OUTPUT_OPTIONS, PAGE_HELP, PAGE_OPTIONS, SPACE_HELP, SPACE_OPTION } from './noun.js';
 import { withStore } from './command.js';
 import { renderRecord, renderRows } from './output.js';
+import { renderWithTrend } from './show-trend.js';
 import { objectExtras, prefixArg, recordOf } from './object-ref.js';
 import { spaceId } from '../../store/address-spaces.js';
 import { addBlock, blockCidr, deleteBlock, editBlock, listBlocks, requireBlock } from '../../store/blocks.js';
@@ -54,7 +55,7 @@ export const blockCommand = nounCommand('block', 'IP blocks: the top of the addr
 			}),
 	},
 	show: {
-		summary: 'one block with its utilization, custom fields and tags',
+		summary: 'one block with its utilization, custom fields, tags and utilization trend',
 		usage: `CIDR\n\n${SPACE_HELP}\n${OUTPUT_HELP}`,
 		options: { ...SPACE_OPTION, ...OUTPUT_OPTIONS, ...NORMALISE },
 		needs: 1,
@@ -63,7 +64,7 @@ export const blockCommand = nounCommand('block', 'IP blocks: the top of the addr
 				const row = await requireBlock(store, await spaceId(store, str(values.space)), prefixArg(positionals[0], values.normalise));
 				const parent = row.parent_id ? await store.get<{ family: 4 | 6; start: Buffer; prefix_len: number }>('SELECT family, start, prefix_len FROM block WHERE id = ?', [row.parent_id]) : undefined;
 				const record = { ...recordOf(row, blockColumns(await thresholds(store))), parent: parent ? blockCidr(parent) : null, ...(await objectExtras(store, 'block', row.id)) };
-				ctx.stdout.write(renderRecord(record, format));
+				ctx.stdout.write(await renderWithTrend(store, 'block', row.id, record, format));
 				return 0;
 			}),
 	},

@@ -2,6 +2,7 @@
 import { limitOf, nounCommand, str, OUTPUT_HELP, OUTPUT_OPTIONS, PAGE_HELP, PAGE_OPTIONS, SPACE_HELP, SPACE_OPTION } from './noun.js';
 import { withStore } from './command.js';
 import { renderRecord, renderRows } from './output.js';
+import { renderWithTrend } from './show-trend.js';
 import { objectExtras, rangeByRef, recordOf } from './object-ref.js';
 import { spaceId } from '../../store/address-spaces.js';
 import { requireSubnet, subnetCidr } from '../../store/subnets.js';
@@ -66,7 +67,7 @@ export const rangeCommand = nounCommand('range', 'ranges: start–end runs insid
 			}),
 	},
 	show: {
-		summary: 'one range with its subnet, utilization, custom fields and tags',
+		summary: 'one range with its subnet, utilization, custom fields, tags and utilization trend',
 		usage: `RANGE [--managed-by SERVICE]\n\n${REF_HELP}\n${SPACE_HELP}\n${OUTPUT_HELP}`,
 		options: { 'managed-by': { type: 'string' }, ...SPACE_OPTION, ...OUTPUT_OPTIONS },
 		needs: 1,
@@ -81,7 +82,7 @@ export const rangeCommand = nounCommand('range', 'ranges: start–end runs insid
 					discovered: !!row.discovered,
 					...(await objectExtras(store, 'range', row.id)),
 				};
-				ctx.stdout.write(renderRecord(record, format));
+				ctx.stdout.write(await renderWithTrend(store, 'range', row.id, record, format));
 				return 0;
 			}),
 	},

@@ -2,6 +2,7 @@
 import { intOption, limitOf, nounCommand, str, OUTPUT_HELP, OUTPUT_OPTIONS, PAGE_HELP, PAGE_OPTIONS, SPACE_HELP, SPACE_OPTION } from './noun.js';
 import { withStore } from './command.js';
 import { renderRecord, renderRows } from './output.js';
+import { renderWithTrend } from './show-trend.js';
 import { objectExtras, prefixArg, recordOf } from './object-ref.js';
 import { spaceId } from '../../store/address-spaces.js';
 import { blockCidr, requireBlock } from '../../store/blocks.js';
@@ -62,7 +63,7 @@ export const subnetCommand = nounCommand('subnet', 'subnets: where hosts live; i
 			}),
 	},
 	show: {
-		summary: 'one subnet with its block, utilization, custom fields and tags',
+		summary: 'one subnet with its block, utilization, custom fields, tags and utilization trend',
 		usage: `CIDR\n\n${SPACE_HELP}\n${OUTPUT_HELP}`,
 		options: { ...SPACE_OPTION, ...OUTPUT_OPTIONS, ...NORMALISE },
 		needs: 1,
@@ -77,7 +78,7 @@ export const subnetCommand = nounCommand('subnet', 'subnets: where hosts live; i
 					ranges,
 					...(await objectExtras(store, 'subnet', row.id)),
 				};
-				ctx.stdout.write(renderRecord(record, format));
+				ctx.stdout.write(await renderWithTrend(store, 'subnet', row.id, record, format));
 				return 0;
 			}),
 	},

@@ -165,3 +165,28 @@ test('lists page by key: --limit and --after walk the whole list once', { skip }
 	}
 	assert.deepEqual(seen, [...Array.from({ length: 7 }, (_, i) => `10.0.${i}.0/24`), '2001:db8::/64']);
 });
+
+test('block, subnet and range show their utilization trend: points under --json and --csv, a sparkline and a table as text', { skip }, () => {
+	const db = store();
+	ok(db, 'block', 'add', '10.0.0.0/16');
+	ok(db, 'subnet', 'add', '10.0.1.0/28');
+	ok(db, 'range', 'add', '10.0.1.1-10.0.1.4');
+	for (const ip of ['10.0.1.1', '10.0.1.2', '10.0.1.3']) ok(db, 'address', 'add', ip);
+	const range = JSON.parse(ok(db, 'range', 'show', '10.0.1.1-10.0.1.4', '--json'));
+	// Changes within one second keep one figure, so the middle points depend on the clock.
+	const points = range.trend.map((p: { used: number; size: number; utilization: number }) => [p.used, p.size, p.utilization]);
+	assert.deepEqual([points[0], points.at(-1)], [
+		[0, 4, 0],
+		[3, 4, 75],
+	]);
+	assert.ok(range.trend.every((p: { since: string }) => /^\d{4}-\d\d-\d\dT/.test(p.since)));
+	assert.equal(JSON.parse(ok(db, 'subnet', 'show', '10.0.1.0/28', '--json')).trend.at(-1).used, 3);
+	assert.ok(JSON.parse(ok(db, 'block', 'show', '10.0.0.0/16', '--json')).trend.length >= 1);
+	const text = ok(db, 'range', 'show', '10.0.1.1-10.0.1.4');
+	assert.match(text, new RegExp(`^utilization trend {2}[▁-█]+ {2}0\\.0% → 75\\.0% {2}since .* \\(${points.length} figures\\)$`, 'm'));
+	assert.match(text, /^ {2}SINCE\s+SIZE\s+USED\s+UTIL\s+STATE$/m);
+	assert.match(text, /^ {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+4\s+3\s+75\.0%\s+optimal$/m);
+	const [header, row] = ok(db, 'range', 'show', '10.0.1.1-10.0.1.4', '--csv').trim().split('\n');
+	assert.ok(header.split(',').includes('trend'));
+	assert.match(row, /"\[\{""since"":/);
+});
