@@ -32,7 +32,7 @@ export async function collectMemfile(ctx: CollectContext): Promise<CollectionBat
 	const configFile = server.endpoint.configFile;
 	if (ctx.parts.includes('config') && typeof configFile === 'string' && configFile !== '') {
 		const text = await readSourceText(target, configFile, options);
-		batch.config = readKeaConfigFile(text, configFile, endpointFamily(server.endpoint)).config;
+		batch.config = (await readKeaConfigFile(text, configFile, endpointFamily(server.endpoint), file => readSourceText(target, file, options))).config;
 	}
 	batch.health = { ok: true, message: notes.join('; ') || (batch.leases ? `${batch.leases.length} leases in ${leaseFile}` : '') };
 	return batch;
