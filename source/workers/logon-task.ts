@@ -55,8 +55,8 @@ export async function collectDomainController(
 			// An explicit --since wins (a backfill); otherwise the cursor, or a day back on the first run.
 			since ??= after ? undefined : Math.min(options.now, server.created_at) - FIRST_RUN_LOOKBACK_S;
 			const { collectLogons } = await import('../collectors/windows-logons/index.js');
-			// The credential is resolved and redacted like a Windows DHCP server's; PowerShell runs as the collecting
-			// account (which needs Event Log Readers on the DC), so it is not passed on.
+			const { windowsCredential } = await import('../collectors/windows/credential.js');
+			// Without a credential PowerShell reads as the collecting account (which needs Event Log Readers on the DC).
 			return collectLogons(
 				{ id: server.id, name: server.name, address: computer },
 				{
@@ -66,6 +66,7 @@ export async function collectDomainController(
 					timeoutMs: call.timeoutMs,
 					pageSize: positive(endpoint.pageLimit),
 					maxPages: positive(endpoint.maxPages),
+					credential: windowsCredential(call.secret, server.name),
 				},
 			);
 		},

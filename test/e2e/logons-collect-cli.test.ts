@@ -18,8 +18,11 @@ const fixtures = path.join(root, 'test', 'fixtures', 'windows-logons');
 const PAGE1_NEWEST = Date.UTC(2026, 0, 28, 17, 2, 44) / 1000;
 const PAGE2_NEWEST = Date.UTC(2026, 0, 28, 17, 15, 0) / 1000;
 
+const outputs: { stdout: string; stderr: string }[] = [];
+
 function ipam(env: Record<string, string>, ...args: string[]) {
 	const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, IPAM_USER: 'tester', ...env } });
+	outputs.push(r);
 	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -33,6 +36,7 @@ test('a registered DC: logons task listed, collected by collect --once, continue
 		NODE_POWERSHELL: path.join(fixtures, 'fake-pwsh.mjs'),
 		FAKE_PWSH_ROUTES: path.join(fixtures, 'routes.json'),
 		FAKE_PWSH_LOG: log,
+		FAKE_PWSH_CREDENTIAL_LOG: path.join(dir, 'credentials.log'),
 	};
 	const sinceSent = () =>
 		fs
@@ -82,4 +86,36 @@ test('a registered DC: logons task listed, collected by collect --once, continue
 	const shown = ipam(env, 'server', 'show', 'dc-sched');
 	assert.match(shown.stdout, /dc_svc \(environment\)/);
 	for (const o of [r, shown, ipam(env, 'server', 'list', '--json')]) assert.ok(!(o.stdout + o.stderr).includes('Pa55'), 'the credential is never printed');
+
+	// The DC with a credential is read as that account: a PSCredential built in the session from its environment.
+	const credentials = fs.readFileSync(env.FAKE_PWSH_CREDENTIAL_LOG, 'utf8').trim().split('\n').map(l => JSON.parse(l));
+	assert.equal(credentials.length, 3, 'one credential per PowerShell session of dc-sched');
+	for (const c of credentials) assert.deepEqual(c, { user: 'CORP\\svc-ipam', password: 'Pa55-w0rd-9' });
+	const commands = fs.readFileSync(log, 'utf8').trim().split('\n').map(l => JSON.parse(l) as string);
+	for (const c of commands.filter(c => c.includes('Get-WinEvent'))) {
+		assert.equal(c.includes('-Credential $ipamCredential'), c.includes("'dc-sched'"), c);
+	}
+	assert.ok(!commands.some(c => c.includes('Pa55') || c.includes('svc-ipam')), 'neither password nor user name is command text');
+	for (const o of outputs) assert.ok(!(o.stdout + o.stderr).includes('Pa55'), 'no output carries the secret');
+	assert.ok(!(await storeText(env.IPAM_DB)).includes('Pa55'), 'the store does not hold the secret');
+
+	// A credential that is not DOMAIN\user:password is refused naming the server, not quoting the secret.
+	const bad = { ...env, IPAM_SECRET_DC_SVC: 'Pa55-no-user' };
+	r = ipam(bad, 'logons', 'collect', 'dc-sched');
+	assert.equal(r.code, 1);
+	assert.match(r.stderr, /the credential of dc-sched must be DOMAIN\\user:password/);
+	assert.ok(!(r.stdout + r.stderr).includes('Pa55'));
 });
+
+/** Every value of every table as text, to look for a string anywhere in the store. */
+async function storeText(db: string): Promise<string> {
+	const store = await Store.open(db, { readonly: true });
+	try {
+		const tables = await store.all<{ name: string }>(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
+		let out = '';
+		for (const { name } of tables) out += JSON.stringify(await store.all(`SELECT * FROM "${name}"`));
+		return out;
+	} finally {
+		await store.close();
+	}
+}

@@ -167,6 +167,37 @@ describe('Windows DHCP collection (recorded output through node-powershell)', ()
 		assert.match(garbage.health!.message!, /not JSON/);
 	});
 
+	it('with a credential, opens a CIM session as that account, built in the session from its environment, never from command text', async () => {
+		const credentialLog = path.join(work, 'credentials.log');
+		process.env.FAKE_PWSH_CREDENTIAL_LOG = credentialLog;
+		const before = fs.readFileSync(commandLog, 'utf8').trim().split('\n').length;
+		try {
+			const secret = "CORP\\dhcp-reader:s3cret:with'quote";
+			const batch = await windowsCollector.collect(collectContext(server('dhcp1', { families: [4] }), { parts: ['health', 'config', 'leases'], secret }));
+			assert.equal(batch.health?.version, '10.0');
+			assert.deepEqual(batch.config!.scopes.map(s => s.key), ['10.30.0.0', '10.31.0.0']);
+			assert.ok(batch.leases!.length > 0);
+			assert.deepEqual(JSON.parse(fs.readFileSync(credentialLog, 'utf8').trim()), { user: 'CORP\\dhcp-reader', password: "s3cret:with'quote" });
+			const commands = fs.readFileSync(commandLog, 'utf8').trim().split('\n').slice(before).map(l => JSON.parse(l) as string);
+			assert.match(commands[0], /PSCredential\(\$env:IPAM_PS_USER,\(ConvertTo-SecureString -String \$env:IPAM_PS_PASSWORD -AsPlainText -Force\)\);Remove-Item -LiteralPath Env:IPAM_PS_PASSWORD,Env:IPAM_PS_USER/);
+			assert.match(commands[1], /\$ipamCim=New-CimSession -ComputerName 'dhcp1' -Credential \$ipamCredential/);
+			for (const c of commands.slice(2)) {
+				assert.ok(c.includes('-CimSession $ipamCim') && !c.includes('-ComputerName'), c);
+			}
+			assert.ok(!commands.some(c => c.includes('s3cret') || c.includes('dhcp-reader')), 'no part of the credential is command text');
+			// The session removed the variables; the collector's own process never had them.
+			assert.equal(process.env.IPAM_PS_PASSWORD, undefined);
+			// A malformed credential names the server only.
+			await assert.rejects(windowsCollector.collect(collectContext(server('dhcp1'), { secret: 's3cret-alone' })), (e: Error) => {
+				assert.match(e.message, /the credential of dhcp1 must be DOMAIN\\user:password/);
+				assert.ok(!e.message.includes('s3cret'));
+				return true;
+			});
+		} finally {
+			delete process.env.FAKE_PWSH_CREDENTIAL_LOG;
+		}
+	});
+
 	it('refuses names and values that could escape their quotes, before anything runs', async () => {
 		await assert.rejects(windowsCollector.collect(collectContext(server("dhcp1'; Remove-Item C:\\ -Recurse; '"))), /is not a DHCP server name or address/);
 		assert.equal(psQuote("O'Brien's scope", 'name'), "'O''Brien''s scope'");

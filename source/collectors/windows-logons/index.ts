@@ -1,5 +1,5 @@
 // Logon events from Windows domain controllers: Get-WinEvent on the Security log through node-powershell, read as
-// event XML from a cursor (time + record id) on. VERIFIED AGAINST RECORDED/CONSTRUCTED OUTPUT ONLY: no Windows
+// event XML from a cursor (time + record id) on, as the collecting account or the DC's credential (a PSCredential). VERIFIED AGAINST RECORDED/CONSTRUCTED OUTPUT ONLY: no Windows
 // and no PowerShell can run where this was written; the tests drive it through node-powershell's NODE_POWERSHELL
 // seam with a stand-in executable (test/fixtures/windows-logons/).
 import { PowerShell, InvocationError } from 'node-powershell';
@@ -7,6 +7,7 @@ import type { LogonRecord } from '../../domain/logon.js';
 import type { ServerInfo } from '../collector.js';
 import { parseEventXml } from './event-xml.js';
 import { logonFromEvent } from './records.js';
+import { CREDENTIAL_VARIABLE, credentialEnvironment, establishCredential, type WindowsCredential } from '../windows/credential.js';
 
 export const LOGON_EVENT_IDS = [4624, 4634, 4647, 4768, 4769] as const;
 
@@ -45,6 +46,8 @@ export interface LogonCollectOptions {
 	maxPages?: number;
 	timeoutMs?: number;
 	shell?: LogonShell;
+	/** Read as this account instead of the collecting one (-Credential); see collectors/windows/credential.ts. */
+	credential?: WindowsCredential;
 }
 
 export interface LogonCollection {
@@ -70,8 +73,8 @@ export function psComputerName(name: string): string {
 }
 
 /** One line of PowerShell: the page of events as a JSON array of XML strings, or {error, id} — stdout is always JSON. */
-export function logonCommand(computer: string | null, since: number, pageSize: number): string {
-	const target = computer ? ` -ComputerName ${psComputerName(computer)}` : '';
+export function logonCommand(computer: string | null, since: number, pageSize: number, withCredential = false): string {
+	const target = (computer ? ` -ComputerName ${psComputerName(computer)}` : '') + (withCredential ? ` -Credential ${CREDENTIAL_VARIABLE}` : '');
 	const start = `([DateTimeOffset]::FromUnixTimeSeconds(${Math.max(0, Math.floor(since))})).UtcDateTime`;
 	return [
 		`$ErrorActionPreference='Stop'`,
@@ -123,7 +126,11 @@ export async function collectLogons(server: Pick<ServerInfo, 'id' | 'name' | 'ad
 	const maxPages = options.maxPages ?? 20;
 	const shell: LogonShell =
 		options.shell ??
-		new PowerShell({ invocationTimeout: options.timeoutMs ?? 60_000, executableOptions: { '-NoProfile': true, '-NonInteractive': true } });
+		new PowerShell({
+			invocationTimeout: options.timeoutMs ?? 60_000,
+			executableOptions: { '-NoProfile': true, '-NonInteractive': true },
+			...(options.credential ? { spawnOptions: { env: credentialEnvironment(options.credential) } } : {}),
+		});
 	// Ending the PowerShell process fails the pending invocation: that is how a deadline or shutdown stops a read.
 	const onAbort = () => void shell.dispose().catch(() => undefined);
 	options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -134,11 +141,12 @@ export async function collectLogons(server: Pick<ServerInfo, 'id' | 'name' | 'ad
 	// Within a run, pages overlap at their boundary second too: the newest event so far is the skip point.
 	let seen: LogonCursor | null = after;
 	try {
+		if (options.credential) await establishCredential(shell, server.name);
 		for (let page = 0; page < maxPages; page++) {
 			if (options.signal?.aborted) throw new LogonCollectError(`Get-WinEvent on ${server.name}: cancelled`);
 			let raw: string;
 			try {
-				raw = (await shell.invoke(logonCommand(computer, since, pageSize))).raw;
+				raw = (await shell.invoke(logonCommand(computer, since, pageSize, !!options.credential))).raw;
 			} catch (err) {
 				if (options.signal?.aborted) throw new LogonCollectError(`Get-WinEvent on ${server.name}: cancelled`);
 				const message = err instanceof InvocationError || err instanceof Error ? err.message : String(err);

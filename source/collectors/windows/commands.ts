@@ -1,5 +1,6 @@
 // The DhcpServer cmdlet calls, each projected to primitives in PowerShell (IP addresses as strings, times as UTC
 // ISO 8601, TimeSpans as seconds) so 5.1 and 7 print the same JSON; -InputObject @(…) keeps one result an array.
+// `target` names the server: `-ComputerName 'dhcp1'`, or `-CimSession $ipamCim` when a credential is used.
 import type { Family } from '../../domain/ip.js';
 import { canonicalAddress } from '../../domain/ip.js';
 import { psQuote, WindowsDhcpError } from './powershell.js';
@@ -20,23 +21,23 @@ export function scopeArgument(scopeKey: string): string {
 	}
 }
 
-export function versionCommand(cn: string): string {
-	return `$v=Get-DhcpServerVersion -ComputerName ${cn};ConvertTo-Json -Compress -InputObject @{major=$v.MajorVersion;minor=$v.MinorVersion}`;
+export function versionCommand(target: string): string {
+	return `$v=Get-DhcpServerVersion ${target};ConvertTo-Json -Compress -InputObject @{major=$v.MajorVersion;minor=$v.MinorVersion}`;
 }
 
-export function scopesCommand(family: Family, cn: string): string {
+export function scopesCommand(family: Family, target: string): string {
 	if (family === 4) {
-		return json(`Get-DhcpServerv4Scope -ComputerName ${cn}`, `${str('ScopeId', 'SubnetMask', 'StartRange', 'EndRange', 'State', 'Type')};Name=$_.Name;Description=$_.Description;SuperscopeName=$_.SuperscopeName;${seconds('LeaseDuration')}`);
+		return json(`Get-DhcpServerv4Scope ${target}`, `${str('ScopeId', 'SubnetMask', 'StartRange', 'EndRange', 'State', 'Type')};Name=$_.Name;Description=$_.Description;SuperscopeName=$_.SuperscopeName;${seconds('LeaseDuration')}`);
 	}
-	return json(`Get-DhcpServerv6Scope -ComputerName ${cn}`, `${str('Prefix', 'State')};PrefixLength=$_.PrefixLength;Name=$_.Name;Description=$_.Description;${seconds('ValidLifetime')};${seconds('PreferredLifetime')}`);
+	return json(`Get-DhcpServerv6Scope ${target}`, `${str('Prefix', 'State')};PrefixLength=$_.PrefixLength;Name=$_.Name;Description=$_.Description;${seconds('ValidLifetime')};${seconds('PreferredLifetime')}`);
 }
 
-export function statisticsCommand(family: Family, cn: string): string {
+export function statisticsCommand(family: Family, target: string): string {
 	if (family === 4) {
-		return json(`Get-DhcpServerv4ScopeStatistics -ComputerName ${cn}`, `${str('ScopeId')};AddressesFree=$_.AddressesFree;AddressesInUse=$_.AddressesInUse;ReservedAddress=$_.ReservedAddress;PendingOffers=$_.PendingOffers;PercentageInUse=$_.PercentageInUse`);
+		return json(`Get-DhcpServerv4ScopeStatistics ${target}`, `${str('ScopeId')};AddressesFree=$_.AddressesFree;AddressesInUse=$_.AddressesInUse;ReservedAddress=$_.ReservedAddress;PendingOffers=$_.PendingOffers;PercentageInUse=$_.PercentageInUse`);
 	}
 	// Uint64 counters of a /64 exceed 2^53: sent as strings.
-	return json(`Get-DhcpServerv6ScopeStatistics -ComputerName ${cn}`, `${str('Prefix', 'AddressesFree', 'AddressesInUse', 'ReservedAddress', 'PendingAdvertises')};PercentageInUse=$_.PercentageInUse`);
+	return json(`Get-DhcpServerv6ScopeStatistics ${target}`, `${str('Prefix', 'AddressesFree', 'AddressesInUse', 'ReservedAddress', 'PendingAdvertises')};PercentageInUse=$_.PercentageInUse`);
 }
 
 /**
@@ -47,24 +48,24 @@ function perScope(scopeKeys: string[], cmdlet: (scope: string) => string): strin
 	return `@(${scopeKeys.map(scopeArgument).join(',')}) | ForEach-Object { ${cmdlet('$_')} }`;
 }
 
-export function leasesCommand(family: Family, cn: string, scopeKeys: string[]): string {
+export function leasesCommand(family: Family, target: string, scopeKeys: string[]): string {
 	if (family === 4) {
 		return json(
-			perScope(scopeKeys, scope => `Get-DhcpServerv4Lease -ComputerName ${cn} -ScopeId ${scope} -AllLeases`),
+			perScope(scopeKeys, scope => `Get-DhcpServerv4Lease ${target} -ScopeId ${scope} -AllLeases`),
 			`${str('IPAddress', 'ScopeId', 'AddressState', 'ClientType')};ClientId=$_.ClientId;HostName=$_.HostName;Description=$_.Description;${utc('LeaseExpiryTime')}`,
 		);
 	}
 	return json(
-		perScope(scopeKeys, scope => `Get-DhcpServerv6Lease -ComputerName ${cn} -Prefix ${scope}`),
+		perScope(scopeKeys, scope => `Get-DhcpServerv6Lease ${target} -Prefix ${scope}`),
 		`${str('IPAddress', 'Prefix', 'AddressType')};ClientDuid=$_.ClientDuid;Iaid=$_.Iaid;HostName=$_.HostName;${utc('LeaseExpiryTime')}`,
 	);
 }
 
-export function reservationsCommand(family: Family, cn: string, scopeKeys: string[]): string {
+export function reservationsCommand(family: Family, target: string, scopeKeys: string[]): string {
 	if (family === 4) {
-		return json(perScope(scopeKeys, scope => `Get-DhcpServerv4Reservation -ComputerName ${cn} -ScopeId ${scope}`), `${str('IPAddress', 'ScopeId', 'Type', 'AddressState')};ClientId=$_.ClientId;Name=$_.Name;Description=$_.Description`);
+		return json(perScope(scopeKeys, scope => `Get-DhcpServerv4Reservation ${target} -ScopeId ${scope}`), `${str('IPAddress', 'ScopeId', 'Type', 'AddressState')};ClientId=$_.ClientId;Name=$_.Name;Description=$_.Description`);
 	}
-	return json(perScope(scopeKeys, scope => `Get-DhcpServerv6Reservation -ComputerName ${cn} -Prefix ${scope}`), `${str('IPAddress', 'Prefix', 'AddressState')};ClientDuid=$_.ClientDuid;Iaid=$_.Iaid;Name=$_.Name;Description=$_.Description`);
+	return json(perScope(scopeKeys, scope => `Get-DhcpServerv6Reservation ${target} -Prefix ${scope}`), `${str('IPAddress', 'Prefix', 'AddressState')};ClientDuid=$_.ClientDuid;Iaid=$_.Iaid;Name=$_.Name;Description=$_.Description`);
 }
 
 /** The audit-log files in a directory, with size and last write time (to skip unchanged files). */

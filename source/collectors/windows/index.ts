@@ -1,5 +1,6 @@
 // The Windows DHCP Server collector through node-powershell: scopes, scope statistics, leases (-AllLeases) and
-// reservations for IPv4 and IPv6 with -ComputerName, and the DHCP audit logs as lease history.
+// reservations for IPv4 and IPv6 with -ComputerName (or a CIM session opened with the server's credential), and the
+// DHCP audit logs as lease history.
 // VERIFIED AGAINST RECORDED OUTPUT ONLY: no Windows or pwsh can run where this was written; see powershell.ts.
 import type { CollectionBatch, LeaseRecord, ReservationRecord, ScopeRecord } from '../../domain/dhcp.js';
 import type { Family } from '../../domain/ip.js';
@@ -21,7 +22,10 @@ import { issuesLine } from '../source-file.js';
 import { localAuditSource, powershellAuditSource, readAuditLogs } from './audit-logs.js';
 import { leasesCommand, reservationsCommand, scopesCommand, statisticsCommand, versionCommand } from './commands.js';
 import type { DhcpShell } from './powershell.js';
-import { computerName, openShell, runCmdlet, WindowsDhcpError } from './powershell.js';
+import { computerName, openShell, psQuote, runCmdlet, WindowsDhcpError } from './powershell.js';
+import { CREDENTIAL_VARIABLE, credentialEnvironment, establishCredential, windowsCredential } from './credential.js';
+
+const CIM_SESSION = '$ipamCim';
 
 export const windowsCollector: Collector = {
 	kind: 'windows',
@@ -66,7 +70,10 @@ export async function collectWindows(ctx: CollectContext, shell?: DhcpShell): Pr
 	if (server.transport === 'file') return collectLogDirectory(ctx);
 	const name = String(server.endpoint.computerName ?? server.address ?? '') || server.name;
 	const cn = computerName(name);
-	const own = shell ?? openShell(ctx.timeoutMs);
+	const credential = windowsCredential(ctx.secret, server.name);
+	const own = shell ?? openShell(ctx.timeoutMs, credentialEnvironment(credential));
+	// With a credential the DhcpServer cmdlets (which have no -Credential) go through a CIM session opened with it.
+	const target = credential ? `-CimSession ${CIM_SESSION}` : `-ComputerName ${cn}`;
 	// Aborting (shutdown, overall deadline) ends the PowerShell process, which fails the pending invocation.
 	const onAbort = () => void own.dispose().catch(() => undefined);
 	ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -84,8 +91,12 @@ export async function collectWindows(ctx: CollectContext, shell?: DhcpShell): Pr
 	};
 	const batch: CollectionBatch = {};
 	try {
+		if (credential) {
+			await establishCredential(own, server.name);
+			await run('New-CimSession', `${CIM_SESSION}=New-CimSession -ComputerName ${cn} -Credential ${CREDENTIAL_VARIABLE};'{}'`);
+		}
 		if (ctx.parts.includes('health')) {
-			const v = parseJson(await run('Get-DhcpServerVersion', versionCommand(cn)), 'Get-DhcpServerVersion', name) as { major?: number; minor?: number };
+			const v = parseJson(await run('Get-DhcpServerVersion', versionCommand(target)), 'Get-DhcpServerVersion', name) as { major?: number; minor?: number };
 			batch.health = { ok: true, version: v.major !== undefined ? `${v.major}.${v.minor ?? 0}` : undefined };
 		}
 		const wantConfig = ctx.parts.includes('config');
@@ -95,10 +106,10 @@ export async function collectWindows(ctx: CollectContext, shell?: DhcpShell): Pr
 			const leases: LeaseRecord[] = [];
 			for (const family of families(server.endpoint)) {
 				const read = READERS[family];
-				const familyScopes = take(read.scopes(await run(`Get-DhcpServerv${family}Scope`, scopesCommand(family, cn)), { source: `${name} Get-DhcpServerv${family}Scope` }));
+				const familyScopes = take(read.scopes(await run(`Get-DhcpServerv${family}Scope`, scopesCommand(family, target)), { source: `${name} Get-DhcpServerv${family}Scope` }));
 				scopes.push(...familyScopes);
 				if (wantConfig && familyScopes.length > 0) {
-					const stats = take(read.stats(await run(`Get-DhcpServerv${family}ScopeStatistics`, statisticsCommand(family, cn)), { source: `${name} Get-DhcpServerv${family}ScopeStatistics` }));
+					const stats = take(read.stats(await run(`Get-DhcpServerv${family}ScopeStatistics`, statisticsCommand(family, target)), { source: `${name} Get-DhcpServerv${family}ScopeStatistics` }));
 					const used = new Map(stats.map(s => [s.scopeKey, s.inUse]));
 					for (const scope of familyScopes) scope.reportedUsed = used.get(scope.key) ?? null;
 				}
@@ -106,11 +117,11 @@ export async function collectWindows(ctx: CollectContext, shell?: DhcpShell): Pr
 					const keys = familyScopes.slice(i, i + SCOPES_PER_CALL).map(scope => scope.key);
 					const which = keys.length === 1 ? keys[0] : `${keys[0]} … ${keys[keys.length - 1]}`;
 					if (ctx.parts.includes('leases')) {
-						leases.push(...take(read.leases(await run(`Get-DhcpServerv${family}Lease`, leasesCommand(family, cn, keys)), { source: `${name} Get-DhcpServerv${family}Lease ${which}` })));
+						leases.push(...take(read.leases(await run(`Get-DhcpServerv${family}Lease`, leasesCommand(family, target, keys)), { source: `${name} Get-DhcpServerv${family}Lease ${which}` })));
 					}
 					if (wantConfig) {
 						reservations.push(
-							...take(read.reservations(await run(`Get-DhcpServerv${family}Reservation`, reservationsCommand(family, cn, keys)), { source: `${name} Get-DhcpServerv${family}Reservation ${which}` })),
+							...take(read.reservations(await run(`Get-DhcpServerv${family}Reservation`, reservationsCommand(family, target, keys)), { source: `${name} Get-DhcpServerv${family}Reservation ${which}` })),
 						);
 					}
 				}
@@ -121,6 +132,8 @@ export async function collectWindows(ctx: CollectContext, shell?: DhcpShell): Pr
 		let problems: string[] = [];
 		if (ctx.parts.includes('events')) {
 			const dir = typeof server.endpoint.auditLogDir === 'string' && server.endpoint.auditLogDir !== '' ? server.endpoint.auditLogDir : `\\\\${name}\\c$\\Windows\\System32\\dhcp`;
+			// The share is connected with the credential first (New-PSDrive -Credential); file reads then reuse that connection.
+			if (credential && dir.startsWith('\\\\')) await run('New-PSDrive', `$null=New-PSDrive -Name ipamAuditLogs -PSProvider FileSystem -Root ${psQuote(dir, 'audit log directory')} -Credential ${CREDENTIAL_VARIABLE};'{}'`);
 			const logs = await readAuditLogs(powershellAuditSource(own, name, dir, ctx.timeoutMs), clockOf(server.endpoint), ctx.cursors);
 			batch.events = logs.events;
 			batch.cursors = logs.cursors;

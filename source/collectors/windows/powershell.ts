@@ -20,9 +20,11 @@ export interface DhcpShell {
 	dispose(): Promise<unknown>;
 }
 
-export function openShell(timeoutMs: number): DhcpShell {
+/** `env`: the process environment, when it must carry a credential (see credential.ts). */
+export function openShell(timeoutMs: number, env?: NodeJS.ProcessEnv): DhcpShell {
 	return new PowerShell({
 		executableOptions: { '-NoProfile': true, '-NonInteractive': true },
+		...(env ? { spawnOptions: { env } } : {}),
 		invocationTimeout: timeoutMs,
 		// Errors are read from the result instead: stderr text alone does not say which server or command failed.
 		throwOnInvocationError: false,
