@@ -239,6 +239,11 @@ class ConfReader {
 		if (args.length === 1 && args[0].includes('/')) {
 			const p = tryParsePrefix(args[0], { hostBits: 'normalise' });
 			if (p && p.family === 6) return this.push(s, scope, 6, p.network, prefixLast(p), extra);
+		} else if (args.length === 1 && temporary) {
+			// `range6 <address> temporary;`: dhcpd takes the /64 holding the address for RFC 4941 addresses.
+			const a = tryParseAddress(args[0]);
+			const p = a && a.family === 6 ? tryParsePrefix(`${args[0]}/64`, { hostBits: 'normalise' }) : null;
+			if (p) return this.push(s, scope, 6, p.network, prefixLast(p), extra);
 		} else if (args.length === 2) {
 			const a = tryParseAddress(args[0]);
 			const b = tryParseAddress(args[1]);
@@ -250,7 +255,8 @@ class ConfReader {
 	private prefix6(s: ConfStatement, w: string[], scope: Scope): void {
 		const a = tryParseAddress(w[1] ?? '');
 		const b = tryParseAddress(w[2] ?? '');
-		const len = Number((w[3] ?? '').replace(/^\//, ''));
+		// dhcpd's lexer reads "/" as a token of its own: "/56" and "/ 56" are both written.
+		const len = Number(w.slice(3).join('').replace(/^\//, '') || 'NaN');
 		if (!a || !b || a.family !== 6 || b.family !== 6 || !(len > 0 && len <= 128)) {
 			this.issue(s, `prefix6 "${w.slice(1).join(' ')}" is not "<low> <high> /<length>"; skipped`);
 			return;
@@ -265,6 +271,7 @@ class ConfReader {
 		let clientId: string | null = null;
 		let duid: string | null = null;
 		const ips: string[] = [];
+		const prefixes: Prefix[] = [];
 		for (const st of s.body ?? []) {
 			const w = st.words.map(t => t.text);
 			if (w[0] === 'hardware' && w[1] === 'ethernet') {
@@ -276,6 +283,10 @@ class ConfReader {
 					if (a) ips.push(formatAddress(a));
 					else this.issue(st, `host ${name}: fixed-address "${part}" is a name, not an address; not resolved`);
 				}
+			} else if (w[0] === 'fixed-prefix6') {
+				const p = tryParsePrefix(w[1] ?? '', { hostBits: 'normalise' });
+				if (p && p.family === 6) prefixes.push(p);
+				else this.issue(st, `host ${name}: fixed-prefix6 "${w[1] ?? ''}" is not an IPv6 prefix`);
 			} else if (w[0] === 'host-identifier' && w[1] === 'option') {
 				const bytes = octetsOf(st.words[3]?.quoted ? `"${st.words[3].text}"` : (w[3] ?? ''));
 				const id = bytes && bytes.length > 0 ? bytesToHexColon(bytes) : null;
@@ -290,6 +301,12 @@ class ConfReader {
 			const r: ReservationRecord = { family: ip.includes(':') ? 6 : 4, ip, name };
 			if (mac) r.mac = mac;
 			if (clientId) r.clientId = clientId;
+			if (duid) r.duid = duid;
+			this.reservations.push(r);
+		}
+		// A delegated prefix reserved for the host (fixed-prefix6): kept as its first address with the length.
+		for (const p of prefixes) {
+			const r: ReservationRecord = { family: 6, ip: formatAddress({ family: 6, value: p.network }), name, options: { prefixLen: p.length } };
 			if (duid) r.duid = duid;
 			this.reservations.push(r);
 		}

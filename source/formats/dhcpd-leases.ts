@@ -211,7 +211,10 @@ export class DhcpdLeaseParser {
 			return;
 		}
 		if (last !== 59 /* ; */) {
-			if (this.bad === null) {
+			// Inside `on expiry { … }` and its `if` statements dhcpd wraps long expressions over several lines:
+			// only the levels read here (the block, and an ia-*'s iaaddr/iaprefix) must end every line with ';'.
+			const read = this.depth === 1 || (block.kind === 'ia' && this.depth === 2);
+			if (read && this.bad === null) {
 				this.bad = `statement without ';': "${text.slice(i, Math.min(end, i + 60))}"`;
 				this.badLine = this.lineNo;
 			}

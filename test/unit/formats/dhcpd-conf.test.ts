@@ -73,3 +73,22 @@ test('bad statements name file and line; good ranges are kept', async () => {
 		'broken.conf:4: range "bogus" is not one or two IPv4 addresses; skipped',
 	]);
 });
+
+test('v6 forms: range6 <address> temporary is its /64, "prefix6 … / 60" with a spaced length, fixed-prefix6 reservations', async () => {
+	const r = await readDhcpdConf(fixture('dhcpd-conf', 'v6-forms.conf'));
+	assert.deepEqual(r.issues.map(formatIssue), []);
+	assert.deepEqual(
+		r.config.scopes.map(s => [s.subnet, s.start, s.end, s.name ?? null, s.options?.temporary ?? null, s.options?.delegatedLength ?? null]),
+		[
+			['2001:db8:60::/64', '2001:db8:60::', '2001:db8:60:0:ffff:ffff:ffff:ffff', 'lab-v6', true, null],
+			['2001:db8:60::/64', '2001:db8:6100::', '2001:db8:61f0:f:ffff:ffff:ffff:ffff', 'lab-v6', null, 60],
+		],
+	);
+	assert.deepEqual(
+		r.config.reservations.map(x => [x.name, x.ip, x.duid, x.options?.prefixLen ?? null]),
+		[
+			['cpe-1', '2001:db8:60::61', '00:01:00:01:2c:5e:3f:10:00:11:22:aa:bb:61', null],
+			['cpe-1', '2001:db8:6200::', '00:01:00:01:2c:5e:3f:10:00:11:22:aa:bb:61', 56],
+		],
+	);
+});

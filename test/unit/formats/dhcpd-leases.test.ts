@@ -148,3 +148,21 @@ test('real samples: concrete values', t => {
 	const pd = six.find(l => l.leaseType === 'pd');
 	assert.deepEqual([pd?.ip, pd?.prefixLen, pd?.duid], ['2001:10:30:ff00::', 56, '00:01:00:01:1d:34:4c:00:00:25:90:6b:a1:34']);
 });
+
+test('on-event statements whose conditions dhcpd wraps over several lines do not cost the lease (v4 and v6)', () => {
+	const { entries, issues } = parseDhcpdLeases(readFileSync(fixture('dhcpd', 'ddns-wrapped.leases')), { file: 'ddns-wrapped.leases' });
+	assert.deepEqual(issues, []);
+	const leases = leasesOf(entries);
+	assert.deepEqual(
+		leases.map(l => [l.ip, l.state, l.mac, l.hostname ?? null, l.iaid ?? null]),
+		[
+			['10.20.0.15', 'active', '00:50:56:b0:20:15', 'laptop-15', null],
+			['2001:db8:20::16', 'active', '00:50:56:b0:20:16', null, 15],
+		],
+	);
+	assert.equal(leases[0].clientId, '01:00:50:56:b0:20:15');
+	// A statement the block level reads still has to end with ';'.
+	const broken = parseDhcpdLeases('lease 10.20.0.17 {\n  binding state active\n  hardware ethernet 00:50:56:b0:20:17;\n}\n');
+	assert.equal(leasesOf(broken.entries).length, 0);
+	assert.match(broken.issues[0].message, /statement without ';'/);
+});
