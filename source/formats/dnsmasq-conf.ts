@@ -101,6 +101,7 @@ class DnsmasqReader {
 	readonly globalOptions: Record<string, unknown> = {};
 	private readonly taggedOptions: { tags: string[]; name: string; value: string }[] = [];
 	private readonly scopeTags = new Map<ScopeRecord, string[]>();
+	private readonly suffixHosts: { suffixes: bigint[]; macs: string[]; patterns: string[]; clientId: string | null; name: string | null; tags: string[]; file: string; line: number }[] = [];
 
 	constructor(private readonly fs: DnsmasqFs, private readonly prefixes: Record<string, string>) {}
 
@@ -209,6 +210,15 @@ class DnsmasqReader {
 
 	private range(value: string, file: string, line: number): void {
 		const t = tags(value.split(',').map(s => s.trim()));
+		// dnsmasq reads any leading item that cannot be part of an address as a tag to set: the network-id of
+		// configurations older than `set:` (dhcp-range=lan,192.168.0.50,…), at most one.
+		if (t.rest.length > 1 && /[^0-9a-fA-F.: ]/.test(t.rest[0]) && !t.rest[0].includes(':')) {
+			t.set.push(t.rest[0]);
+			const more = tags(t.rest.slice(1));
+			t.set.push(...more.set);
+			t.match.push(...more.match);
+			t.rest = more.rest;
+		}
 		const items = t.rest;
 		const bad = (why: string) => this.issue(file, line, `dhcp-range=${value}: ${why}; skipped`);
 		const first = items[0] ?? '';
@@ -292,6 +302,8 @@ class DnsmasqReader {
 		const macs: string[] = [];
 		const patterns: string[] = [];
 		const ips: { family: Family; ip: string }[] = [];
+		// [::beef]: only the interface identifier, placed in the prefix of each IPv6 dhcp-range (see finish()).
+		const suffixes: bigint[] = [];
 		const hostTags: string[] = [];
 		let clientId: string | null = null;
 		let name: string | null = null;
@@ -304,7 +316,8 @@ class DnsmasqReader {
 			else if (it === 'ignore') ignore = true;
 			else if (it.startsWith('[') && it.endsWith(']')) {
 				const a = tryParseAddress(it.slice(1, -1));
-				if (a && a.family === 6) ips.push({ family: 6, ip: formatAddress(a) });
+				if (a && a.family === 6 && a.value < 1n << 64n) suffixes.push(a.value);
+				else if (a && a.family === 6) ips.push({ family: 6, ip: formatAddress(a) });
 				else this.issue(file, line, `dhcp-host: "${it}" is not an IPv6 address`);
 			} else if (tryParseAddress(it)?.family === 4 && /^\d+\.\d+\.\d+\.\d+$/.test(it)) ips.push({ family: 4, ip: formatAddress(tryParseAddress(it)!) });
 			else if (isHardware(it)) {
@@ -317,10 +330,15 @@ class DnsmasqReader {
 			} else if (name === null) name = it;
 			else this.issue(file, line, `dhcp-host: "${it}" is not understood (a second name?)`);
 		}
-		if (ips.length === 0 || ignore) {
+		if (suffixes.length > 0 && !ignore) this.suffixHosts.push({ suffixes, macs, patterns, clientId, name, tags: hostTags, file, line });
+		if ((ips.length === 0 && suffixes.length === 0) || ignore) {
 			this.hostRules.push({ macs: [...macs, ...patterns], clientId, name, ignore, tags: hostTags, file, line });
 			return;
 		}
+		this.reserve(ips, macs, patterns, clientId, name, hostTags);
+	}
+
+	private reserve(ips: { family: Family; ip: string }[], macs: string[], patterns: string[], clientId: string | null, name: string | null, hostTags: string[]): void {
 		for (const { family, ip } of ips) {
 			const r: ReservationRecord = { family, ip };
 			if (macs[0]) r.mac = macs[0];
@@ -340,6 +358,17 @@ class DnsmasqReader {
 	}
 
 	finish(): void {
+		// Host-part-only IPv6 addresses take the prefix of each IPv6 range (dnsmasq: "the prefix of the dhcp-range").
+		const v6Subnets = [...new Set(this.scopes.filter(s => s.family === 6 && s.subnet).map(s => s.subnet!))].map(p => parsePrefix(p));
+		for (const h of this.suffixHosts) {
+			if (v6Subnets.length === 0) {
+				this.issue(h.file, h.line, 'dhcp-host: an IPv6 host part ([::…]) needs an IPv6 dhcp-range to take its prefix from; kept as a rule');
+				this.hostRules.push({ macs: [...h.macs, ...h.patterns], clientId: h.clientId, name: h.name, ignore: false, tags: h.tags, file: h.file, line: h.line });
+				continue;
+			}
+			const ips = v6Subnets.flatMap(p => h.suffixes.map(x => ({ family: 6 as const, ip: formatValue(6, p.network | (x & ((1n << BigInt(128 - p.length)) - 1n))) })));
+			this.reserve(ips, h.macs, h.patterns, h.clientId, h.name, h.tags);
+		}
 		for (const [scope, set] of this.scopeTags) {
 			for (const o of this.taggedOptions) if (o.tags.every(tag => set.includes(tag))) (scope.options ??= {})[o.name] = o.value;
 		}

@@ -22,8 +22,16 @@ const INFINITE = 0xffffffff;
 const V4_REQUIRED = ['address', 'hwaddr', 'client_id', 'valid_lifetime', 'expire', 'subnet_id'];
 const V6_REQUIRED = ['address', 'duid', 'valid_lifetime', 'expire', 'subnet_id', 'lease_type', 'iaid'];
 
+/**
+ * Kea's CSV escape: `&#x` and two hex digits stand for that byte (it writes commas as `&#x2c`, in host names and
+ * user contexts, but reads any byte so). The bytes are UTF-8 text; a tag not followed by two hex digits stays.
+ */
 function unescapeKea(value: string): string {
-	return value.includes('&#x') ? value.replace(/&#x2c/g, ',') : value;
+	if (!value.includes('&#x')) return value;
+	const parts = value.split(/&#x([0-9a-fA-F]{2})/);
+	const bytes: Buffer[] = [];
+	parts.forEach((part, i) => bytes.push(i % 2 === 0 ? Buffer.from(part, 'utf8') : Buffer.from([parseInt(part, 16)])));
+	return Buffer.concat(bytes).toString('utf8');
 }
 
 function keaState(n: number): LeaseState {

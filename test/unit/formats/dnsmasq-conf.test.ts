@@ -68,3 +68,28 @@ test('includes: conf-file, conf-dir with a *.conf filter skipping hidden files, 
 	assert.ok(loop && /extra\.conf$/.test(loop.file) && loop.line === 2, r.issues.map(formatIssue).join('\n'));
 	assert.equal(r.issues.length, 2, r.issues.map(formatIssue).join('\n'));
 });
+
+test('a bare network-id before the range is its tag; [::host] addresses take the IPv6 range prefix', async () => {
+	const r = await readDnsmasqConf(fixture('dnsmasq-conf', 'forms.conf'));
+	assert.deepEqual(r.issues.map(formatIssue), []);
+	assert.deepEqual(
+		r.config.scopes.map(s => [s.name ?? null, s.subnet ?? null, s.start, s.end, s.leaseSeconds, s.options?.tags ?? null]),
+		[
+			['office', '10.71.0.0/24', '10.71.0.50', '10.71.0.99', 43200, ['office']],
+			['office6', '2001:db8:71:1::/64', '2001:db8:71:1::100', '2001:db8:71:1::1ff', null, ['office6']],
+		],
+	);
+	assert.deepEqual(
+		r.config.reservations.map(x => [x.name ?? null, x.ip, x.mac ?? null, x.scopeKey ?? null]),
+		[
+			['two-addrs', '2001:db8:71:9::2', '00:16:3e:71:00:02', null],
+			['printer6', '2001:db8:71:1::beef', '00:16:3e:71:00:01', r.config.scopes[1].key],
+			['two-addrs', '2001:db8:71:1::1:2', '00:16:3e:71:00:02', r.config.scopes[1].key],
+		],
+	);
+	// Without an IPv6 range there is no prefix to take: a rule, and a remark.
+	const alone = await readDnsmasqConf('/x.conf', { fs: { readFile: async () => 'dhcp-host=00:16:3e:71:00:03,[::3],lonely\n', readDir: async () => [], isDir: async () => false } });
+	assert.deepEqual(alone.config.reservations, []);
+	assert.deepEqual(alone.hostRules.map(h => h.name), ['lonely']);
+	assert.match(alone.issues[0].message, /needs an IPv6 dhcp-range/);
+});

@@ -87,3 +87,15 @@ test('real Kea samples: every version parses; concrete values', t => {
 	assert.equal(s.current.length, 3);
 	assert.deepEqual([s.current[1].ip, s.current[1].duid, s.current[1].state], ['51a4:14ec:1::1', '01:00:00:00:00:01', 'expired']);
 });
+
+test('Kea escapes: any &#xNN byte (UTF-8 host names), commas in user contexts; Kea 2.x v6 columns with pool_id', () => {
+	const r = parseKeaLeases(readFileSync(fixture('kea', 'escapes6.csv')), 'escapes6.csv');
+	assert.deepEqual(r.issues, []);
+	assert.deepEqual(
+		r.current.map(l => [l.ip, l.leaseType, l.iaid, l.prefixLen ?? null, l.hostname, l.mac, l.scopeKey]),
+		[
+			['2001:db8:72::10', 'na', 16, null, 'café,-10.corp.example.', '00:16:3e:72:00:10', '7'],
+			['2001:db8:7200::', 'pd', 17, 56, null, '00:16:3e:72:00:11', '7'],
+		],
+	);
+});
