@@ -12,13 +12,14 @@ export const netbox: Dialect = {
 		block: {
 			fields: { prefix: ['prefix', 'Aggregate'], rir: ['rir', 'RIR'], description: ['description'], tags: ['tags'], space: ['vrf'] },
 			required: [['prefix', 'rir']],
-			ignored: ['date_added', 'Date added', 'Children', 'Utilization', 'Family', ...common],
+			// "Added" and "Prefixes" are the export's headers for date_added and the child count.
+			ignored: ['date_added', 'Date added', 'Added', 'Prefixes', 'Children', 'Utilization', 'Family', ...common],
 		},
 		// Prefixes become subnets.
 		subnet: {
 			fields: { prefix: ['prefix'], space: ['vrf', 'VRF'], description: ['description'], vlan: ['vlan_vid', 'VLAN'], tags: ['tags'] },
 			required: [['prefix']],
-			ignored: ['status', 'Status', 'site', 'Site', 'vlan_group', 'VLAN Group', 'is_pool', 'Is a pool', 'Pool', 'mark_utilized', 'Marked utilized', 'scope_type', 'Scope type', 'scope_id', 'Scope', 'Children', 'Utilization', 'Depth', 'Family', 'Region', 'Site group', 'Location', ...common],
+			ignored: ['status', 'Status', 'site', 'Site', 'vlan_group', 'VLAN Group', 'vlan_site', 'VLAN Site', 'Prefix (Flat)', 'is_pool', 'Is a pool', 'Pool', 'mark_utilized', 'Marked utilized', 'scope_type', 'Scope type', 'scope_id', 'Scope', 'Children', 'Utilization', 'Depth', 'Family', 'Region', 'Site group', 'Location', ...common],
 		},
 		range: {
 			fields: { start: ['start_address', 'Start address'], end: ['end_address', 'End address'], space: ['vrf', 'VRF'], status: ['status'], description: ['description'], tags: ['tags'] } as Partial<Record<Field, string[]>>,
@@ -28,10 +29,15 @@ export const netbox: Dialect = {
 		address: {
 			fields: { ip: ['address', 'IP Address'], space: ['vrf', 'VRF'], status: ['status'], assignmentType: ['assignment_type'], description: ['description'], hostname: ['dns_name', 'DNS Name'], tags: ['tags'] },
 			required: [['ip']],
-			ignored: ['fhrp_group', 'FHRP group', 'device', 'Device', 'virtual_machine', 'Virtual machine', 'interface', 'Interface', 'Assigned', 'assigned_object', 'is_primary', 'Primary', 'is_oob', 'OOB', 'nat_inside', 'NAT (Inside)', 'NAT (Outside)', 'Parent', 'Family', ...common],
+			ignored: ['fhrp_group', 'FHRP group', 'device', 'Device', 'virtual_machine', 'Virtual machine', 'interface', 'Interface', 'Device / VM', 'Interface Parent', 'Assigned', 'assigned_object', 'is_primary', 'Primary', 'is_oob', 'OOB', 'nat_inside', 'NAT (Inside)', 'NAT (Outside)', 'Parent', 'Family', ...common],
 		},
 	},
 	translate(kind: ObjectKind, field: Field, value: string) {
+		// Exports show an empty cell as an em dash, and an address outside any VRF in "Global" (our default space).
+		if (value.trim() === '\u2014') return '';
+		if (field === 'space') return value.trim() === 'Global' ? '' : undefined;
+		// An export names a VLAN as "name (vid)"; the import form takes the VID alone.
+		if (field === 'vlan') return /\((\d{1,4})\)\s*$/.exec(value)?.[1];
 		if (field !== 'status') return undefined;
 		const v = value.trim().toLowerCase();
 		// Range status only distinguishes reserved ranges; the store keeps that as the assignment type.

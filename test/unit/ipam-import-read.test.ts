@@ -255,3 +255,30 @@ test("NetBox's own bulk-import examples: aggregates, IP ranges with masks, IP ad
 		],
 	);
 });
+
+test('NetBox UI exports: "Device / VM", "Prefixes", "Added" columns, em-dash empties, "Global" VRF, VLAN as "name (vid)"', async () => {
+	// The column headers of NetBox's own "Export → All data (CSV)" tables, written for this test.
+	const addresses = await read(path.join(fixtures, 'netbox-export-ip-addresses.csv'));
+	assert.equal(addresses.header.dialect.name, 'netbox');
+	assert.deepEqual(addresses.issues.map(i => formatImportIssue('x', i)), []);
+	const a = addresses.rows as AddressImport[];
+	assert.deepEqual(
+		a.map(r => [formatAddress(r.ip), r.space ?? null, r.status, r.assignmentType ?? null, r.hostname ?? null, r.description ?? null]),
+		[
+			['10.80.0.5', null, 'in-use', null, 'web-5.corp.example', 'front end'],
+			['10.80.0.6', 'Blue', 'in-use', 'dynamic', '', ''],
+		],
+	);
+	const prefixes = await read(path.join(fixtures, 'netbox-export-prefixes.csv'));
+	assert.deepEqual(prefixes.issues.map(i => formatImportIssue('x', i)), []);
+	assert.deepEqual(
+		prefixes.rows.map(r => (r.kind === 'subnet' ? [formatPrefix(r.prefix), r.vlan ?? null, r.description ?? null, r.space ?? null] : [])),
+		[
+			['10.80.0.0/24', 80, 'server LAN', null],
+			['10.80.1.0/24', null, '', null],
+		],
+	);
+	const aggregates = await read(path.join(fixtures, 'netbox-export-aggregates.csv'));
+	assert.equal(aggregates.header.kind, 'block');
+	assert.deepEqual(aggregates.rows.map(r => (r.kind === 'block' ? [formatPrefix(r.prefix), r.rir, r.description] : [])), [['10.0.0.0/8', 'RFC 1918', 'private space']]);
+});
