@@ -34,6 +34,8 @@ export const phpipam: Dialect = {
 	},
 	translate(kind: ObjectKind, field: Field, value: string) {
 		if (field === 'space' && value.trim().toLowerCase() === 'default') return 'Default';
+		// The subnet export writes "NA" for a subnet without a VLAN.
+		if (field === 'vlan' && value.trim().toUpperCase() === 'NA') return '';
 		return undefined;
 	},
 	adjust(kind: ObjectKind, cells: Record<string, string>) {

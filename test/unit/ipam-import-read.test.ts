@@ -282,3 +282,15 @@ test('NetBox UI exports: "Device / VM", "Prefixes", "Added" columns, em-dash emp
 	assert.equal(aggregates.header.kind, 'block');
 	assert.deepEqual(aggregates.rows.map(r => (r.kind === 'block' ? [formatPrefix(r.prefix), r.rir, r.description] : [])), [['10.0.0.0/8', 'RFC 1918', 'private space']]);
 });
+
+test('phpIPAM subnet export: "NA" is no VLAN, the Customer column is known', async () => {
+	const subnets = await read(path.join(fixtures, 'phpipam-subnets-export.csv'));
+	assert.deepEqual(subnets.issues.map(i => formatImportIssue('x', i)), []);
+	assert.deepEqual(
+		subnets.rows.map(r => (r.kind === 'subnet' ? [formatPrefix(r.prefix), r.name, r.vlan ?? null] : [])),
+		[
+			['10.21.0.0/16', 'Branch block', null],
+			['10.21.4.0/24', 'Branch 4', 140],
+		],
+	);
+});
