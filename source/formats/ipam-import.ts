@@ -101,7 +101,8 @@ export async function openImportFile(file: string, options: ReadOptions): Promis
 						return;
 					}
 					const row = mapper.map(record);
-					if ('reason' in row) batch.issues.push({ line: record.line, column: row.column, reason: row.reason });
+					if ('skipped' in row) batch.notes.push({ line: record.line, column: row.skipped.column, reason: row.skipped.reason });
+					else if ('reason' in row) batch.issues.push({ line: record.line, column: row.column, reason: row.reason });
 					else {
 						if (row.notes) for (const n of row.notes) batch.notes.push({ line: record.line, column: n.column, reason: n.reason });
 						batch.rows.push(row);

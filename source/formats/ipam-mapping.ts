@@ -67,9 +67,11 @@ export class RowMapper {
 		return i === undefined ? field : this.header.header[i];
 	}
 
-	map(record: CsvRecord): ImportRow | CellProblem {
+	map(record: CsvRecord): ImportRow | CellProblem | { skipped: CellProblem } {
 		this.fields = record.fields;
 		this.adjusted = null;
+		const skipped = this.header.dialect.skip?.(this.kind, f => this.raw(f));
+		if (skipped) return { skipped };
 		if (this.header.dialect.adjust) {
 			const cells: Record<string, string> = {};
 			for (const f of this.index.keys()) cells[f] = this.raw(f)!;

@@ -119,6 +119,8 @@ export interface Dialect {
 	translate?(kind: ObjectKind, field: Field, value: string): string | undefined;
 	/** Cross-field adjustments after translation (e.g. a phpIPAM "DHCP" tag also sets the assignment type). */
 	adjust?(kind: ObjectKind, cells: Record<string, string>): void;
+	/** Why a row of the export is not an object at all (a phpIPAM folder), to be passed over with a remark; undefined = a row. */
+	skip?(kind: ObjectKind, cell: (field: Field) => string | undefined): CellProblem | undefined;
 }
 
 export type DialectName = 'ms-ipam' | 'netbox' | 'phpipam' | 'csv';

@@ -38,6 +38,11 @@ export const phpipam: Dialect = {
 		if (field === 'vlan' && value.trim().toUpperCase() === 'NA') return '';
 		return undefined;
 	},
+	// The subnet export lists folders among the subnets, as "<description> (folder)".
+	skip(kind: ObjectKind, cell: (field: Field) => string | undefined) {
+		const subnet = kind === 'subnet' ? cell('prefix')?.trim() : undefined;
+		return subnet?.endsWith(' (folder)') ? { column: 'Subnet', reason: `"${subnet}" is a phpIPAM folder, not a subnet: row passed over` } : undefined;
+	},
 	adjust(kind: ObjectKind, cells: Record<string, string>) {
 		if (kind === 'subnet' && cells.description !== undefined) {
 			cells.name = cells.description;

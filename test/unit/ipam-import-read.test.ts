@@ -283,9 +283,10 @@ test('NetBox UI exports: "Device / VM", "Prefixes", "Added" columns, em-dash emp
 	assert.deepEqual(aggregates.rows.map(r => (r.kind === 'block' ? [formatPrefix(r.prefix), r.rir, r.description] : [])), [['10.0.0.0/8', 'RFC 1918', 'private space']]);
 });
 
-test('phpIPAM subnet export: "NA" is no VLAN, the Customer column is known', async () => {
+test('phpIPAM subnet export: "NA" is no VLAN, a folder row is passed over with a remark, the Customer column is known', async () => {
 	const subnets = await read(path.join(fixtures, 'phpipam-subnets-export.csv'));
 	assert.deepEqual(subnets.issues.map(i => formatImportIssue('x', i)), []);
+	assert.deepEqual(subnets.notes.map(i => formatImportIssue('x', i)), ['x:3: column "Subnet": "Printers (folder)" is a phpIPAM folder, not a subnet: row passed over']);
 	assert.deepEqual(
 		subnets.rows.map(r => (r.kind === 'subnet' ? [formatPrefix(r.prefix), r.name, r.vlan ?? null] : [])),
 		[
