@@ -180,6 +180,20 @@ test('describe shows custom fields and tags of a block, sanitized', async () => 
 	await app.unmount();
 });
 
+test('describe of a block shows its utilization trend as one sparkline row', async () => {
+	const app = await mount(props());
+	await app.waitFor(s => s.includes('HQ'), 'blocks');
+	await app.press(KEY.down, 'd');
+	await app.waitFor(s => /Describe 10\.1\.0\.0\/16 \(\d+ lines/.test(s), 'describe');
+	let f = '';
+	for (let i = 0; i < 4 && !f.includes('Utilization trend'); i++) {
+		await app.press(KEY.pageDown);
+		f = await app.waitFor(s => s.includes('Utilization trend') || s.includes('Changes (audit)'), 'trend section');
+	}
+	assert.match(f, /Utilization trend\n\s+trend\s+[▁-█]{32} {2}\d+\.\d%( → \d+\.\d%)? {2}since \d{4}-\d\d-\d\d/);
+	await app.unmount();
+});
+
 test(':ip shows where an address sits, its records, leases and history', async () => {
 	const app = await mount(props());
 	await app.waitFor(s => s.includes('HQ'), 'blocks');
