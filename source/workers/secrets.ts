@@ -103,5 +103,8 @@ export function redact(text: string, secret: string | undefined): string {
 	if (!secret || secret.length < 3) return text;
 	let out = text;
 	for (const form of [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')]) out = out.split(form).join('***');
+	// Secrets are mostly user:password (Kea basic auth, Windows credentials): the password alone is hidden too.
+	const password = secret.slice(secret.indexOf(':') + 1);
+	if (secret.includes(':') && password.length >= 3) out = out.split(password).join('***');
 	return out;
 }

@@ -102,4 +102,5 @@ test('secrets: 0600 file, environment first, group/world-readable refused, redac
 	assert.equal(deleteSecret('kea', env), true);
 	assert.equal(resolveSecret('kea', env), undefined);
 	assert.equal(redact('auth u:p4ss failed (u%3Ap4ss, dTpwNHNz)', 'u:p4ss'), 'auth *** failed (***, ***)');
+	assert.equal(redact('logon as CORP\\svc failed: password Pa55-w0rd rejected', 'CORP\\svc:Pa55-w0rd'), 'logon as CORP\\svc failed: password *** rejected');
 });
