@@ -213,6 +213,21 @@ class ConfReader {
 
 	/** Options and lease time are resolved once the whole file is read. */
 	finish(): void {
+		// A pool declared in a shared-network (beside its subnets, as failover setups do) belongs to the subnet that
+		// holds its range; dhcpd finds it the same way.
+		for (const { record, scope } of this.pending) {
+			if (record.subnet) continue;
+			const start = tryParseAddress(record.start)!;
+			const end = tryParseAddress(record.end)!;
+			const holds = (d: DhcpdSubnet) => {
+				const span = prefixSpan(parsePrefix(d.cidr));
+				return span.family === start.family && spanContains(span, start.value) && spanContains(span, end.value);
+			};
+			const hit = this.subnets.find(d => d.sharedNetwork === scope.sharedNetwork && holds(d)) ?? this.subnets.find(holds);
+			if (!hit) continue;
+			record.subnet = hit.cidr;
+			record.key = `${hit.cidr} ${record.start}-${record.end}`;
+		}
 		for (const { record, scope, extra } of this.pending) {
 			const e = effective(scope);
 			record.options = { ...e.options, ...extra };

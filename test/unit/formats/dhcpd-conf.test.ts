@@ -92,3 +92,15 @@ test('v6 forms: range6 <address> temporary is its /64, "prefix6 … / 60" with a
 		],
 	);
 });
+
+test('pools declared in a shared-network belong to the subnet that holds their range', async () => {
+	const r = await readDhcpdConf(fixture('dhcpd-conf', 'shared-pool.conf'));
+	assert.deepEqual(r.issues.map(formatIssue), []);
+	assert.deepEqual(
+		r.config.scopes.map(s => [s.key, s.subnet, s.name ?? null]),
+		[
+			['10.90.1.0/24 10.90.1.50-10.90.1.99', '10.90.1.0/24', 'campus'],
+			['10.90.0.0/24 10.90.0.100-10.90.0.199', '10.90.0.0/24', 'campus'],
+		],
+	);
+});
