@@ -2,7 +2,7 @@
 import type { CsvRecord } from './csv.js';
 import { unguardCell } from './csv.js';
 import type { Address, Span } from '../domain/ip.js';
-import type { BlockImport, CellProblem, Field, ImportRow, ObjectKind, ResolvedHeader } from './ipam-rows.js';
+import type { BlockImport, CellProblem, Field, ImportRow, ObjectKind, ResolvedHeader, SubnetImport } from './ipam-rows.js';
 import {
 	CellError,
 	addressAssignment,
@@ -87,7 +87,7 @@ export class RowMapper {
 				for (const { field: def, index } of this.header.custom) {
 					customColumn = this.header.header[index];
 					const v = record.fields[index] ?? '';
-					if (v === '') continue;
+					if (v === '' || v.trim() === this.header.dialect.blank) continue;
 					row.custom ??= new Map();
 					row.custom.set(def.name, customValues(def, unguardCell(v)));
 				}
@@ -144,7 +144,12 @@ export class RowMapper {
 			case 'subnet': {
 				const mask = this.has('mask') ? this.cell('mask') : undefined;
 				const prefix = prefixCell(this.required('prefix'), mask);
-				return { kind: 'subnet', line, space, tags, prefix, name: this.cell('name'), description: this.cell('description'), vlan: this.nullable('vlan', vlanCell) };
+				const row: SubnetImport = { kind: 'subnet', line, space, tags, prefix, name: this.cell('name'), description: this.cell('description'), vlan: this.nullable('vlan', vlanCell) };
+				const container = this.containerCell();
+				if (container) row.container = container;
+				const master = this.opt('master', prefixOnly);
+				if (master) row.master = master;
+				return row;
 			}
 			case 'range': {
 				const start = addressCell(this.required('start'), true);
@@ -196,6 +201,13 @@ export class RowMapper {
 		}
 	}
 
+	/** Why the exporting tool holds this prefix to be a container (NetBox: its status, or the child count of its export). */
+	private containerCell(): string | undefined {
+		if (this.opt('status', text)?.trim().toLowerCase() === 'container') return 'its status is Container';
+		const children = this.opt('children', childCount);
+		return children ? `the export counts ${children} prefix${children === 1 ? '' : 'es'} inside it` : undefined;
+	}
+
 	/** Managed-by service / service instance: the cell, else the inventory option, else the default; inventory rows must match. */
 	private owner(f: 'managedBy' | 'serviceInstance', fallback: string): string {
 		const forced = f === 'managedBy' ? this.options.managedBy : this.options.serviceInstance;
@@ -213,6 +225,7 @@ const text = (v: string) => v;
 const addressOnly = (v: string) => addressCell(v);
 const prefixOnly = (v: string) => prefixCell(v);
 const iaidCell = (v: string) => integerCell(v, 0, 0xffffffff);
+const childCount = (v: string) => integerCell(v, 0, Number.MAX_SAFE_INTEGER);
 
 function rangeSpan(start: Address, end: Address): Span {
 	if (start.family !== end.family) throw new CellError(`the range mixes IPv${start.family} and IPv${end.family}`);

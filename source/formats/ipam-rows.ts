@@ -29,6 +29,8 @@ export interface BlockImport extends RowBase {
 	name?: string;
 	description?: string;
 	rir?: string;
+	/** Why a row of a prefix file became a block (NetBox/phpIPAM: it holds other prefixes); shown in the dry run. */
+	container?: string;
 }
 
 export interface SubnetImport extends RowBase {
@@ -37,6 +39,10 @@ export interface SubnetImport extends RowBase {
 	name?: string;
 	description?: string;
 	vlan?: number | null;
+	/** The exporting tool says this prefix holds others (NetBox Status "Container", or its child count). */
+	container?: string;
+	/** The prefix this row names as its parent (phpIPAM's "Master Subnet"). */
+	master?: Prefix;
 }
 
 /** A range row: the store's range fields (its writer's input) without the space id, which the import resolves by name. */
@@ -86,7 +92,9 @@ export type Field =
 	| 'assignedAt'
 	| 'expiresAt'
 	| 'space'
-	| 'tags';
+	| 'tags'
+	| 'children'
+	| 'master';
 
 export interface KindSpec {
 	/** Neutral field → the header spellings that mean it (compared by headerKey). */
@@ -113,12 +121,19 @@ export interface Dialect {
 	name: DialectName;
 	title: string;
 	kinds: Partial<Record<ObjectKind, KindSpec>>;
+	/** What the exporting tool writes in an empty cell (NetBox: an em dash), custom-field columns included. */
+	blank?: string;
 	/** Prefix a custom-field column may carry (NetBox: "cf_"). */
 	customPrefix?: string;
 	/** Dialect vocabulary → neutral vocabulary for one cell (NetBox status "dhcp" …); undefined = keep. */
 	translate?(kind: ObjectKind, field: Field, value: string): string | undefined;
 	/** Cross-field adjustments after translation (e.g. a phpIPAM "DHCP" tag also sets the assignment type). */
 	adjust?(kind: ObjectKind, cells: Record<string, string>): void;
+	/**
+	 * The dialect's prefix files nest (NetBox prefixes, phpIPAM subnets): rows holding other prefixes
+	 * are imported as blocks, the innermost as subnets.
+	 */
+	nests?: boolean;
 	/** Why a row of the export is not an object at all (a phpIPAM folder), to be passed over with a remark; undefined = a row. */
 	skip?(kind: ObjectKind, cell: (field: Field) => string | undefined): CellProblem | undefined;
 }

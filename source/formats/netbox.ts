@@ -7,6 +7,8 @@ export const netbox: Dialect = {
 	name: 'netbox',
 	title: 'NetBox',
 	customPrefix: 'cf_',
+	blank: '\u2014',
+	nests: true,
 	kinds: {
 		// Aggregates become blocks.
 		block: {
@@ -15,11 +17,11 @@ export const netbox: Dialect = {
 			// "Added" and "Prefixes" are the export's headers for date_added and the child count.
 			ignored: ['date_added', 'Date added', 'Added', 'Prefixes', 'Children', 'Utilization', 'Family', ...common],
 		},
-		// Prefixes become subnets.
+		// Prefixes become subnets, or blocks when they hold other prefixes (Status "Container", a child count, nesting).
 		subnet: {
-			fields: { prefix: ['prefix'], space: ['vrf', 'VRF'], description: ['description'], vlan: ['vlan_vid', 'VLAN'], tags: ['tags'] },
+			fields: { prefix: ['prefix'], space: ['vrf', 'VRF'], description: ['description'], vlan: ['vlan_vid', 'VLAN'], tags: ['tags'], status: ['status'], children: ['Children'] },
 			required: [['prefix']],
-			ignored: ['status', 'Status', 'site', 'Site', 'vlan_group', 'VLAN Group', 'vlan_site', 'VLAN Site', 'Prefix (Flat)', 'is_pool', 'Is a pool', 'Pool', 'mark_utilized', 'Marked utilized', 'scope_type', 'Scope type', 'scope_id', 'Scope', 'Children', 'Utilization', 'Depth', 'Family', 'Region', 'Site group', 'Location', ...common],
+			ignored: ['site', 'Site', 'vlan_group', 'VLAN Group', 'vlan_site', 'VLAN Site', 'Prefix (Flat)', 'is_pool', 'Is a pool', 'Pool', 'mark_utilized', 'Marked utilized', 'scope_type', 'Scope type', 'scope_id', 'Scope', 'Utilization', 'Depth', 'Family', 'Region', 'Site group', 'Location', ...common],
 		},
 		range: {
 			fields: { start: ['start_address', 'Start address'], end: ['end_address', 'End address'], space: ['vrf', 'VRF'], status: ['status'], description: ['description'], tags: ['tags'] } as Partial<Record<Field, string[]>>,
@@ -34,7 +36,7 @@ export const netbox: Dialect = {
 	},
 	translate(kind: ObjectKind, field: Field, value: string) {
 		// Exports show an empty cell as an em dash, and an address outside any VRF in "Global" (our default space).
-		if (value.trim() === '\u2014') return '';
+		if (value.trim() === netbox.blank) return '';
 		if (field === 'space') return value.trim() === 'Global' ? '' : undefined;
 		// An export names a VLAN as "name (vid)"; the import form takes the VID alone.
 		if (field === 'vlan') return /\((\d{1,4})\)\s*$/.exec(value)?.[1];

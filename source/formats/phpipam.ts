@@ -4,6 +4,7 @@ import type { Dialect, Field, ObjectKind } from './ipam-rows.js';
 export const phpipam: Dialect = {
 	name: 'phpipam',
 	title: 'phpIPAM',
+	nests: true,
 	kinds: {
 		subnet: {
 			fields: {
@@ -13,9 +14,10 @@ export const phpipam: Dialect = {
 				description: ['Description'],
 				vlan: ['VLAN'],
 				space: ['VRF'],
+				master: ['Master Subnet'],
 			},
 			required: [['prefix']],
-			ignored: ['Section', 'VLAN Domain', 'domain', 'Master Subnet', 'Requests', 'Host check', 'Discover', 'Customer', 'Device', 'Location', 'isFolder', 'Is folder', 'Show name', 'showName', 'scanAgent', 'Permissions'],
+			ignored: ['Section', 'VLAN Domain', 'domain', 'Requests', 'Host check', 'Discover', 'Customer', 'Device', 'Location', 'isFolder', 'Is folder', 'Show name', 'showName', 'scanAgent', 'Permissions'],
 		},
 		address: {
 			fields: {
@@ -36,6 +38,8 @@ export const phpipam: Dialect = {
 		if (field === 'space' && value.trim().toLowerCase() === 'default') return 'Default';
 		// The subnet export writes "NA" for a subnet without a VLAN.
 		if (field === 'vlan' && value.trim().toUpperCase() === 'NA') return '';
+		// A top-level subnet's master is "/", and a subnet in a folder names it as "<name> [folder]": no parent prefix.
+		if (field === 'master' && (value.trim() === '/' || value.trim().endsWith('[folder]'))) return '';
 		return undefined;
 	},
 	// The subnet export lists folders among the subnets, as "<description> (folder)".

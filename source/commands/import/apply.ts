@@ -13,6 +13,7 @@ import type { AddressImport, BlockImport, CustomFieldDef, ObjectKind, RangeImpor
 import { addressInput, blockInput, identity, merged, rangeInput, subnetInput } from './kinds.js';
 import type { ImportBatch } from '../../formats/ipam-import.js';
 import type { BatchPlan, PlannedDelete, PlannedRow, Planner } from './plan.js';
+import { annotationOnlyCount } from './diff.js';
 
 const SOURCE = { source: 'import' as const };
 
@@ -45,10 +46,12 @@ export class Applier {
 		const before = this.rejected.length;
 		const ids = await this.write(writes);
 		const refused = new Set(this.rejected.slice(before).map(r => r.line));
+		// Rows changing only custom values or tags are updates, as in the dry run: counted before annotate() rewrites them.
+		const annotationOnly = await annotationOnlyCount(this.tx, this.kind, plan.unchanged);
 		await this.annotate(plan, writes, ids, refused);
 		this.created += plan.creates.filter(p => !refused.has(p.row.line)).length;
-		this.updated += plan.updates.filter(p => !refused.has(p.row.line)).length;
-		this.unchanged += plan.unchanged.length;
+		this.updated += plan.updates.filter(p => !refused.has(p.row.line)).length + annotationOnly;
+		this.unchanged += plan.unchanged.length - annotationOnly;
 	}
 
 	/** Inventory deletes, the one utilization rollup, and the import's summary in the audit trail. */

@@ -14,6 +14,7 @@ import { Planner, type BatchPlan, type PlanOptions } from './plan.js';
 import { Applier, applyBatches } from './apply.js';
 import { batchDiff, deleteDiffs, DiffPrinter } from './diff.js';
 import { tuneGcForBulkImport } from './gc-tuning.js';
+import { splitPrefixFile } from './prefix-split.js';
 
 const usage = `Usage: ipam import FILE [--format auto|ms-ipam|netbox|phpipam|csv] [--kind block|subnet|range|address]
                    [--space NAME] [--dry-run [--json | --csv]] [--errors | --error-file PATH]
@@ -101,11 +102,14 @@ export const importCommand: Command = {
 				}
 				const planOptions = { defaultSpace: values.space ?? 'Default', inventory: inventory as { managedBy: string; serviceInstance: string } | undefined };
 				const run: Run = { problems: [], notes: [], counts: { created: 0, updated: 0, unchanged: 0, deleted: 0, newSpaces: [] }, deletionsSkipped: false };
+				// NetBox and phpIPAM prefix files nest: their outer prefixes are imported as blocks first.
+				const split = header.kind === 'subnet' && header.dialect.nests ? await splitPrefixFile(store, opened.stream, planOptions.defaultSpace) : undefined;
+				const parts = split?.parts ?? [opened.stream];
 				const printer = dryRun ? new DiffPrinter(ctx.stdout, format) : undefined;
-				if (printer) await dryRunImport(store, opened.stream, planOptions, run, printer);
-				else await applyImport(store, opened.stream, planOptions, { file, customFields }, run);
+				if (printer) await dryRunImport(store, parts, planOptions, run, printer);
+				else await applyImport(store, parts, planOptions, { file, customFields }, run);
 				run.problems.sort((a, b) => a.line - b.line);
-				report(ctx, file, header, run, dryRun, format, printer);
+				report(ctx, file, header, run, dryRun, format, printer, split?.blocks);
 				if (errorFile && run.problems.length > 0) await writeErrorFile(file, errorFile, opened.stream.headerLine, header.header, run.problems);
 				if (run.problems.length === 0) return EXIT.ok;
 				const c = run.counts;
@@ -124,50 +128,70 @@ interface Run {
 	deletionsSkipped: boolean;
 }
 
-function collect(run: Run, batch: ImportBatch, plan: BatchPlan): void {
+/** Takes a planned batch's problems and remarks; returns the new spaces not already named by an earlier part or batch. */
+function collect(run: Run, batch: ImportBatch, plan: BatchPlan): string[] {
 	for (const i of batch.issues) run.problems.push(i);
 	for (const n of batch.notes) run.notes.push(n);
 	for (const i of plan.issues) run.problems.push(i);
-	run.counts.newSpaces.push(...plan.newSpaces);
+	const known = new Set(run.counts.newSpaces.map(s => s.toLowerCase()));
+	const fresh = plan.newSpaces.filter(s => !known.has(s.toLowerCase()));
+	run.counts.newSpaces.push(...fresh);
+	return fresh;
 }
 
-async function dryRunImport(store: Store, stream: ImportStream, options: PlanOptions, run: Run, printer: DiffPrinter): Promise<void> {
-	const planner = new Planner(store, stream.header.kind, options);
-	await planner.start();
+async function dryRunImport(store: Store, parts: ImportStream[], options: PlanOptions, run: Run, printer: DiffPrinter): Promise<void> {
 	printer.begin();
-	for await (const batch of prefetched(stream.batches())) {
-		const plan = await planner.plan(batch.rows);
-		collect(run, batch, plan);
-		const diff = await batchDiff(store, stream.header.kind, plan);
-		printer.spaces(diff.newSpaces);
-		printer.objects(diff.objects);
-		run.counts.created += plan.creates.length;
-		run.counts.updated += plan.updates.length + diff.annotationOnly;
-		run.counts.unchanged += plan.unchanged.length - diff.annotationOnly;
-	}
-	if (options.inventory && run.problems.length > 0) run.deletionsSkipped = true;
-	else {
-		const deletes = await planner.deletes();
-		run.counts.deleted = deletes.length;
-		printer.objects(deleteDiffs(deletes));
+	for (const stream of parts) {
+		const planner = new Planner(store, stream.header.kind, options);
+		await planner.start();
+		for await (const batch of prefetched(stream.batches())) {
+			const plan = await planner.plan(batch.rows);
+			const fresh = collect(run, batch, plan);
+			const diff = await batchDiff(store, stream.header.kind, plan);
+			printer.spaces(fresh);
+			printer.objects(diff.objects);
+			run.counts.created += plan.creates.length;
+			run.counts.updated += plan.updates.length + diff.annotationOnly;
+			run.counts.unchanged += plan.unchanged.length - diff.annotationOnly;
+		}
+		if (options.inventory && run.problems.length > 0) run.deletionsSkipped = true;
+		else {
+			const deletes = await planner.deletes();
+			run.counts.deleted += deletes.length;
+			printer.objects(deleteDiffs(deletes));
+		}
 	}
 }
 
 /** Thrown inside the transaction when no row is usable, so even new spaces roll back. */
 class NothingUsable extends Error {}
 
-async function applyImport(store: Store, stream: ImportStream, options: PlanOptions, context: { file: string; customFields: CustomFieldDef[] }, run: Run): Promise<void> {
+/** Every part (a prefix file's blocks, then its subnets; else the one file) in one transaction. */
+async function applyImport(store: Store, parts: ImportStream[], options: PlanOptions, context: { file: string; customFields: CustomFieldDef[] }, run: Run): Promise<void> {
 	try {
 		await store.transaction(async tx => {
-			const planner = new Planner(tx, stream.header.kind, options);
-			await planner.start();
-			const applier = new Applier(tx, planner, context);
-			await applyBatches(planner, applier, prefetched(stream.batches()), (batch, plan) => collect(run, batch, plan));
-			for (const r of applier.rejected) run.problems.push(r);
-			if (applier.created + applier.updated + applier.unchanged === 0 && run.problems.length > 0) throw new NothingUsable();
+			const appliers: { planner: Planner; applier: Applier }[] = [];
+			for (const stream of parts) {
+				const planner = new Planner(tx, stream.header.kind, options);
+				await planner.start();
+				const applier = new Applier(tx, planner, context);
+				await applyBatches(planner, applier, prefetched(stream.batches()), (batch, plan) => void collect(run, batch, plan));
+				for (const r of applier.rejected) run.problems.push(r);
+				appliers.push({ planner, applier });
+			}
+			const c = { created: 0, updated: 0, unchanged: 0, deleted: 0, newSpaces: run.counts.newSpaces };
+			for (const { applier } of appliers) {
+				c.created += applier.created;
+				c.updated += applier.updated;
+				c.unchanged += applier.unchanged;
+			}
+			if (c.created + c.updated + c.unchanged === 0 && run.problems.length > 0) throw new NothingUsable();
 			if (options.inventory && run.problems.length > 0) run.deletionsSkipped = true;
-			await applier.finish(run.deletionsSkipped ? [] : await planner.deletes());
-			run.counts = { created: applier.created, updated: applier.updated, unchanged: applier.unchanged, deleted: applier.deleted, newSpaces: run.counts.newSpaces };
+			for (const { planner, applier } of appliers) {
+				await applier.finish(run.deletionsSkipped ? [] : await planner.deletes());
+				c.deleted += applier.deleted;
+			}
+			run.counts = c;
 		});
 	} catch (err) {
 		if (!(err instanceof NothingUsable)) throw err;
@@ -186,14 +210,15 @@ async function loadCustomFields(store: Store): Promise<CustomFieldDef[]> {
 	}
 }
 
-function report(ctx: CommandContext, file: string, header: ResolvedHeader, run: Run, dryRun: boolean, format: OutputFormat, printer?: DiffPrinter): void {
+function report(ctx: CommandContext, file: string, header: ResolvedHeader, run: Run, dryRun: boolean, format: OutputFormat, printer?: DiffPrinter, blocks?: number): void {
 	for (const n of run.notes) ctx.stderr.write(sanitize(`${formatImportIssue(file, n)} (accepted)`) + '\n');
 	for (const p of run.problems) ctx.stderr.write(sanitize(formatImportIssue(file, p)) + '\n');
 	if (run.deletionsSkipped) {
 		ctx.stderr.write(`${file}: inventory deletions skipped because rows were rejected (they may be objects to keep); fix them and import again\n`);
 	}
 	const c = run.counts;
-	const what = `${header.dialect.title} ${plural(header.kind)}`;
+	// A nesting prefix file says how many of its rows are blocks (the outer prefixes) and how many subnets.
+	const what = blocks === undefined ? `${header.dialect.title} ${plural(header.kind)}` : `${header.dialect.title} prefixes (${blocks} as blocks)`;
 	const verb = dryRun ? 'would import' : 'imported';
 	const counts = `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged${c.deleted || dryRun ? `, ${c.deleted} deleted` : ''}`;
 	const rejected = run.problems.length > 0 ? `; ${run.problems.length} rejected` : '';
@@ -204,6 +229,7 @@ function report(ctx: CommandContext, file: string, header: ResolvedHeader, run: 
 		dryRun,
 		dialect: header.dialect.title,
 		kind: header.kind,
+		...(blocks === undefined ? {} : { blocks }),
 		created: c.created,
 		updated: c.updated,
 		unchanged: c.unchanged,

@@ -25,6 +25,8 @@ export interface ObjectDiff {
 	columns: { column: string; before: unknown; after: unknown }[];
 	fields: FieldValueChange[];
 	tags: { added: string[]; removed: string[] };
+	/** Why a row of a NetBox/phpIPAM prefix file is a block. */
+	block?: string;
 }
 
 export interface BatchDiff {
@@ -54,18 +56,34 @@ export async function batchDiff(store: Store, kind: ObjectKind, plan: BatchPlan)
 		line: p.row.line,
 		columns: p.changed.map(([column, before, after]) => ({ column, before, after })),
 		...annotations(p),
+		...(p.row.kind === 'block' && p.row.container ? { block: p.row.container } : {}),
 	});
 	const updates = plan.updates.map(p => object('update', p));
 	let annotationOnly = 0;
 	for (const p of plan.unchanged) {
 		if (!p.row.custom && !p.row.tags) continue;
 		const d = object('update', p);
-		if (d.fields.length === 0 && d.tags.added.length === 0 && d.tags.removed.length === 0) continue;
+		if (!changesAnnotations(d)) continue;
 		updates.push(d);
 		annotationOnly++;
 	}
 	updates.sort((a, b) => a.line! - b.line!);
 	return { newSpaces: plan.newSpaces, objects: [...plan.creates.map(p => object('create', p)), ...updates], annotationOnly };
+}
+
+/**
+ * How many rows the plan has as unchanged change custom-field values or tags alone: a real import
+ * counts them as updated, as the dry run does. Read before the import rewrites those annotations.
+ */
+export async function annotationOnlyCount(store: Store, kind: ObjectKind, unchanged: PlannedRow[]): Promise<number> {
+	const annotated = unchanged.filter(p => p.stored && (p.row.custom || p.row.tags));
+	if (annotated.length === 0) return 0;
+	const stored = await annotationsOf(store, kind, annotated.map(p => p.stored!.id));
+	return annotated.filter(p => changesAnnotations(annotationChanges(p, stored.fields.get(p.stored!.id) ?? new Map(), stored.tags.get(p.stored!.id) ?? []))).length;
+}
+
+function changesAnnotations(d: Pick<ObjectDiff, 'fields' | 'tags'>): boolean {
+	return d.fields.length > 0 || d.tags.added.length > 0 || d.tags.removed.length > 0;
 }
 
 export function deleteDiffs(deletes: PlannedDelete[]): ObjectDiff[] {
@@ -125,7 +143,8 @@ export function diffText(d: ObjectDiff): string {
 		...d.tags.added.map(t => `tag +${t}`),
 		...d.tags.removed.map(t => `tag -${t}`),
 	];
-	return `${SIGN[d.op]} ${d.object}${where}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+	const block = d.block ? ` (a block: ${d.block})` : '';
+	return `${SIGN[d.op]} ${d.object}${where}${block}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
 }
 
 export function diffJson(d: ObjectDiff): Record<string, unknown> {
@@ -136,6 +155,7 @@ export function diffJson(d: ObjectDiff): Record<string, unknown> {
 		changes: d.columns,
 		customFields: d.fields,
 		tags: d.tags,
+		...(d.block ? { block: d.block } : {}),
 	};
 }
 
@@ -150,6 +170,7 @@ export function diffCsv(d: ObjectDiff): string[][] {
 		...d.fields.map(f => [...head, 'custom-field', f.field, f.op, values(f.before), values(f.after)]),
 		...d.tags.added.map(t => [...head, 'tag', t, 'added', '', '']),
 		...d.tags.removed.map(t => [...head, 'tag', t, 'removed', '', '']),
+		...(d.block ? [[...head, 'block', '', 'because', '', d.block]] : []),
 	];
 	return rows.length > 0 ? rows : [[...head, '', '', '', '', '']];
 }
