@@ -38,6 +38,8 @@ export const netbox: Dialect = {
 		// Exports show an empty cell as an em dash, and an address outside any VRF in "Global" (our default space).
 		if (value.trim() === netbox.blank) return '';
 		if (field === 'space') return value.trim() === 'Global' ? '' : undefined;
+		// NetBox 3.2.2–3.2.3 exported a child prefix with its depth markers ("•" lines) in the cell (NetBox #9407).
+		if (field === 'prefix' && value.trimStart().startsWith('\u2022')) return value.replace(/^[\s\u2022]+/, '');
 		// An export names a VLAN as "name (vid)"; the import form takes the VID alone.
 		if (field === 'vlan') return /\((\d{1,4})\)\s*$/.exec(value)?.[1];
 		if (field !== 'status') return undefined;

@@ -93,8 +93,14 @@ test('NetBox export: Status "Container" and the Children count are read; phpIPAM
 		phpRows.map(r => (r.master ? formatPrefix(r.master) : '-')),
 		['-', '10.40.0.0/16', '10.40.0.0/16', '10.40.8.0/21', '10.40.8.0/21', '-', '-', '2001:db8:40::/48', '2001:db8:40::/48', '2001:db8:40:100::/56', '-', '10.40.0.0/16', '10.40.16.0/20', '-', '10.99.0.0/16'],
 	);
-	// A master cell that is no prefix is a bad row, reported against its column like any other.
+	// NetBox 3.2.2–3.2.3 wrote a child's depth markers into its Prefix cell; the depth still shows in the nesting.
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-tree-'));
+	fs.writeFileSync(path.join(dir, 'old.csv'), 'Prefix,Status,VRF\n10.51.16.0/20,Active,Global\n"\u2022\n        \n10.51.16.0/24",Active,Global\n"\u2022\n  \u2022\n  10.51.16.0/25",Active,Global\n');
+	const old = await readImportFile(path.join(dir, 'old.csv'), { customFields: [] });
+	assert.ok(old.ok);
+	assert.deepEqual(old.file.issues, []);
+	assert.deepEqual(blocks(old.file.rows as SubnetImport[]), ['Default 10.51.16.0/20: it holds 10.51.16.0/24 (line 3)', 'Default 10.51.16.0/24: it holds 10.51.16.0/25 (line 6)']);
+	// A master cell that is no prefix is a bad row, reported against its column like any other.
 	fs.writeFileSync(path.join(dir, 'bad.csv'), 'Section,Subnet,Description,Master Subnet\nA,10.1.0.0/24,x,10.1.0.0/33\nA,10.2.0.0/24,y,bogus\n');
 	const bad = await readImportFile(path.join(dir, 'bad.csv'), { customFields: [] });
 	assert.ok(bad.ok);
