@@ -1,9 +1,7 @@
 // Tracking by host name (exact, prefix, substring): the holdings that carried the names.
 import type { Store } from './database.js';
-import { bucketStart } from './lease-history.js';
 import type { TimeWindow } from '../source/domain/time.js';
 import type { TrackOptions, TrackResult } from './tracking.js';
-import { bounds } from './tracking-events.js';
 import { holdingsOfClients } from './tracking-clients.js';
 import { finish } from './tracking-rows.js';
 
@@ -33,17 +31,9 @@ export async function trackHost(store: Store, term: string, w: TimeWindow, o: Tr
 	const notes: string[] = [];
 	if (hosts.length === 0) return { kind: 'host', term, subject: '', window: w, rows: [], notes: [`no host name matches "${term}"`], truncated: false };
 	if (mode !== 'exact') notes.push(`${hosts.length}${hostsCapped ? '+' : ''} host name(s) match "${term}" by ${mode}`);
-	const [from, to] = bounds(w);
-	// The clients that used these names: their holdings are the host's addresses.
-	const clients = await store.all<{ client_ref: number }>(
-		`SELECT DISTINCT client_ref FROM (
-		   SELECT client_ref FROM lease_chunk WHERE host_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?4 AND ?3 AND t_last >= ?2
-			AND client_ref IS NOT NULL LIMIT 20000)`,
-		[JSON.stringify(hosts.map(h => h.id)), from - 7 * 86400, to, bucketStart(from - 7 * 86400)],
-	);
-	const ids = clients.map(c => c.client_ref);
 	const hostIds = new Set(hosts.map(h => h.id));
-	const { holdings, capped } = ids.length ? await holdingsOfClients(store, ids, w, o) : { holdings: [], capped: false };
+	// The clients that carried these names around the window, each read as its MAC would be.
+	const { holdings, capped } = await holdingsOfClients(store, { hostIds: [...hostIds] }, w, o);
 	// A client may have used other names on other addresses: keep the holdings that carried one of these names.
 	const mine = holdings.filter(h => h.hostRef === null || hostIds.has(h.hostRef));
 	const rows = await finish(store, mine, w, o);

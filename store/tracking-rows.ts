@@ -6,7 +6,6 @@ import type { Holding } from '../source/domain/timeline.js';
 import { isLogoff, shortHostName } from '../source/domain/logon.js';
 import type { TimeWindow } from '../source/domain/time.js';
 import type { TrackOptions, TrackRow } from './tracking.js';
-import { compound } from './tracking-events.js';
 
 interface ClientInfo {
 	mac: string | null;
@@ -39,7 +38,20 @@ async function logoffsOf(store: Store, hits: LogonHit[]): Promise<LogonHit[]> {
 /** How long before a point in time a logon may still be open. */
 const LOGON_LOOKBACK = 7 * 86400;
 
-const LOGON_COLUMNS = 'l.ts, l.kind, u.name, l.user_ref, l.logon_id, l.host_ref, l.ip';
+const LOGON_COLUMNS = 'l.id, l.ts, l.kind, u.name, l.user_ref, l.logon_id, l.host_ref, l.ip';
+
+/**
+ * The first 2,000 logons of each [address hex, from, to, n] (?1) and of each [short host name, from, to, n] (?2): on
+ * a host of that name or that name with a domain. One statement text whatever the number of keys, so it is prepared
+ * once; the correlated IN sub-selects keep each key on its index (ip, ts) or (host_ref, ts).
+ */
+const LOGONS = `SELECT k.value ->> 3 AS n, ${LOGON_COLUMNS} FROM json_each(?1) k CROSS JOIN logon_event l CROSS JOIN user_account u ON u.id = l.user_ref
+	WHERE l.id IN (SELECT x.id FROM logon_event x WHERE x.ip = unhex(k.value ->> 0) AND x.ts BETWEEN k.value ->> 1 AND k.value ->> 2 ORDER BY x.ts LIMIT 2000)
+	UNION ALL SELECT k.value ->> 3, ${LOGON_COLUMNS} FROM json_each(?2) k CROSS JOIN logon_event l CROSS JOIN user_account u ON u.id = l.user_ref
+	WHERE l.id IN (SELECT x.id FROM logon_event x WHERE x.host_ref IN (SELECT id FROM host WHERE name_lc = k.value ->> 0
+			OR (name_lc >= (k.value ->> 0) || '.' AND name_lc < (k.value ->> 0) || '/'))
+		AND x.ts BETWEEN k.value ->> 1 AND k.value ->> 2 ORDER BY x.ts LIMIT 2000)
+	ORDER BY 1, 3, 2`;
 
 /**
  * Users linked to each holding: logons from its address while held (first choice), else logons on a host
@@ -65,24 +77,10 @@ async function correlateUsers(store: Store, rows: TrackRow[], holdings: Holding[
 		widen(`i${h.ip}`, h);
 		if (rows[i].host) widen(`h${shortHostName(rows[i].host!)}`, h);
 	});
-	const parts = [...ranges].map(([key, [lo, hi]]) => {
-		if (key[0] === 'i') {
-			return {
-				sql: `SELECT * FROM (SELECT ? AS k, ${LOGON_COLUMNS} FROM logon_event l JOIN user_account u ON u.id = l.user_ref
-					WHERE l.ip = ? AND l.ts BETWEEN ? AND ? ORDER BY l.ts LIMIT 2000)`,
-				params: [key, Buffer.from(key.slice(1), 'hex'), lo, hi],
-			};
-		}
-		const short = key.slice(1);
-		return {
-			// The IN sub-select keeps the plan on logon_event_host (host_ref, ts), never a scan of the time range.
-			sql: `SELECT * FROM (SELECT ? AS k, ${LOGON_COLUMNS} FROM logon_event l JOIN user_account u ON u.id = l.user_ref
-				WHERE l.host_ref IN (SELECT id FROM host WHERE name_lc = ? OR (name_lc >= ? AND name_lc < ?)) AND l.ts BETWEEN ? AND ?
-				ORDER BY l.ts LIMIT 2000)`,
-			params: [key, short, `${short}.`, `${short}/`, lo, hi],
-		};
-	});
-	const hits = await compound<LogonHit & { k: string }>(store, parts);
+	const keys = [...ranges];
+	const items = (kind: string) => JSON.stringify(keys.flatMap(([key, [lo, hi]], n) => (key[0] === kind ? [[key.slice(1), lo, hi, n]] : [])));
+	const found = await store.all<LogonHit & { n: number }>(LOGONS, [items('i'), items('h')]);
+	const hits = found.map(h => Object.assign(h, { k: keys[h.n][0] }));
 	const offs = await logoffsOf(store, hits);
 	const byKey = new Map<string, LogonHit[]>();
 	for (const h of hits) {
