@@ -45,10 +45,11 @@ const BY_HOSTS = `SELECT client_ref AS client, client_ref AS grp FROM (SELECT DI
 const CLIENT_EVENT = `s.grp, ev.ip, ${EVENT_COLUMNS.split(', ').map(c => `ev.${c}`).join(', ')}, ev.t_first`;
 
 /**
- * Each group's events in [lo, to] (part 1, capped over all groups), and the candidates for its first EDGE events after
- * `to`: the events past `to` of chunks starting at or before it (part 2), and those of the EDGE chunks starting first
- * after it (part 3; see firstAfter). CROSS JOIN keeps SQLite on the client index, one client at a time. The events
- * come back as one JSON array: a few hundred rows through the driver cost more than SQLite spent finding them.
+ * A host's clients, each its own group: each group's events in [lo, to] (part 1, capped over all groups), and the
+ * candidates for its first EDGE events after `to`: the events past `to` of chunks starting at or before it (part 2),
+ * and those of the EDGE chunks starting first after it (part 3; see firstAfter) — a bounded sort per group that one
+ * statement cannot express. CROSS JOIN keeps SQLite on the client index, one client at a time. The events come back
+ * as one JSON array: a few hundred rows through the driver cost more than SQLite spent finding them.
  */
 const eventsSql = (source: string) => `WITH src(client, grp) AS MATERIALIZED (${source})
 	SELECT json_group_array(json_array(part, grp, lower(hex(ip)), ${EVENT_COLUMNS}, t_first)) AS events FROM (
@@ -59,8 +60,13 @@ const eventsSql = (source: string) => `WITH src(client, grp) AS MATERIALIZED (${
 		UNION ALL SELECT 3, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
 			WHERE ev.t_first IN (SELECT k.t_first FROM src m CROSS JOIN lease_chunk k ON k.client_ref = m.client
 				WHERE m.grp = s.grp AND k.t_first > ?3 AND k.t_first <= ?7 ORDER BY k.t_first LIMIT ${EDGE}) AND ev.ts > ?3)`;
-const EVENTS_BY_IDS = eventsSql(BY_IDS);
 const EVENTS_BY_HOSTS = eventsSql(BY_HOSTS);
+
+/** One group (a MAC's clients): its events in [lo, to] and its first EDGE after `to`, found by SQLite's bounded sort. */
+const EVENTS_BY_IDS = `SELECT * FROM (SELECT 1 AS part, 0 AS grp, lower(hex(ip)) AS hex, ${EVENT_COLUMNS}, t_first FROM lease_event
+		WHERE client_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2 AND ts BETWEEN ?2 AND ?3 ORDER BY ts LIMIT ?4)
+	UNION ALL SELECT * FROM (SELECT 2 AS part, 0 AS grp, lower(hex(ip)) AS hex, ${EVENT_COLUMNS}, t_first FROM lease_event
+		WHERE client_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?6 AND ?7 AND t_last > ?3 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`;
 
 /** A group's first EDGE events after the window, read whole: when firstAfter cannot vouch for its shortcut. */
 const AFTER = `SELECT 2 AS part, 0 AS grp, lower(hex(ip)) AS hex, ${EVENT_COLUMNS}, t_first FROM lease_event
@@ -138,7 +144,10 @@ export async function holdingsOfClients(store: Store, source: ClientSource, w: T
 	const cap = o.maxEvents ?? 20_000;
 	const lo = from - CLIENT_LOOKBACK;
 	const params: unknown[] = [JSON.stringify('ids' in source ? source.ids : source.hostIds), lo, to, cap + 1, bucketStart(lo), bucketStart(to), afterBound(to)];
-	const rows = clientEvents((await store.get<{ events: string }>('ids' in source ? EVENTS_BY_IDS : EVENTS_BY_HOSTS, params as never))?.events ?? '[]');
+	const rows =
+		'ids' in source
+			? await store.all<ClientEvent>(EVENTS_BY_IDS, params as never)
+			: clientEvents((await store.get<{ events: string }>(EVENTS_BY_HOSTS, params as never))?.events ?? '[]');
 	const capped = rows.filter(r => r.part === 1).length > cap;
 	const groups = new Map<number, { inside: ClientEvent[]; after: ClientEvent[] }>();
 	for (const r of rows) {
