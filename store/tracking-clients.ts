@@ -63,10 +63,10 @@ const eventsSql = (source: string) => `WITH src(client, grp) AS MATERIALIZED (${
 const EVENTS_BY_HOSTS = eventsSql(BY_HOSTS);
 
 /** One group (a MAC's clients): its events in [lo, to] and its first EDGE after `to`, found by SQLite's bounded sort. */
-const EVENTS_BY_IDS = `SELECT * FROM (SELECT 1 AS part, 0 AS grp, lower(hex(ip)) AS hex, ${EVENT_COLUMNS}, t_first FROM lease_event
-		WHERE client_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2 AND ts BETWEEN ?2 AND ?3 ORDER BY ts LIMIT ?4)
-	UNION ALL SELECT * FROM (SELECT 2 AS part, 0 AS grp, lower(hex(ip)) AS hex, ${EVENT_COLUMNS}, t_first FROM lease_event
-		WHERE client_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?6 AND ?7 AND t_last > ?3 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`;
+const EVENTS_BY_IDS = `SELECT * FROM (SELECT 1 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
+		AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2 AND ts BETWEEN ?2 AND ?3 ORDER BY ts LIMIT ?4)
+	UNION ALL SELECT * FROM (SELECT 2 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
+		AND t_first BETWEEN ?6 AND ?7 AND t_last > ?3 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`;
 
 /** A group's first EDGE events after the window, read whole: when firstAfter cannot vouch for its shortcut. */
 const AFTER = `SELECT 2 AS part, 0 AS grp, lower(hex(ip)) AS hex, ${EVENT_COLUMNS}, t_first FROM lease_event
@@ -146,7 +146,7 @@ export async function holdingsOfClients(store: Store, source: ClientSource, w: T
 	const params: unknown[] = [JSON.stringify('ids' in source ? source.ids : source.hostIds), lo, to, cap + 1, bucketStart(lo), bucketStart(to), afterBound(to)];
 	const rows =
 		'ids' in source
-			? await store.all<ClientEvent>(EVENTS_BY_IDS, params as never)
+			? (await store.all<EventRow & { part: number; ip: Buffer }>(EVENTS_BY_IDS, params as never)).map(r => ({ ...r, grp: 0, hex: Buffer.from(r.ip).toString('hex'), t_first: 0 }))
 			: clientEvents((await store.get<{ events: string }>(EVENTS_BY_HOSTS, params as never))?.events ?? '[]');
 	const capped = rows.filter(r => r.part === 1).length > cap;
 	const groups = new Map<number, { inside: ClientEvent[]; after: ClientEvent[] }>();
