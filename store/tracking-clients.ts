@@ -35,14 +35,14 @@ const HOST_EVENTS = 20_000;
  */
 export type ClientSource = { ids: number[] } | { hostIds: number[] };
 
-// Clients and the group each is read in. A host's clients come from its events (the chunk host index), in the same
+// A host's clients, each the group it is read in. They come from its events (the chunk host index), in the same
 // statement: by event, not by chunk, so that how a writer happened to cut chunks does not change who they are.
-const BY_IDS = `SELECT DISTINCT value AS client, 0 AS grp FROM json_each(?1)`;
 const BY_HOSTS = `SELECT client_ref AS client, client_ref AS grp FROM (SELECT DISTINCT client_ref FROM (
 	SELECT client_ref FROM lease_event WHERE host_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2
 		AND ts BETWEEN ?2 AND ?3 AND client_ref IS NOT NULL LIMIT ${HOST_EVENTS}))`;
 
-const CLIENT_EVENT = `s.grp, ev.ip, ${EVENT_COLUMNS.split(', ').map(c => `ev.${c}`).join(', ')}, ev.t_first`;
+const EV_COLUMNS = EVENT_COLUMNS.split(', ').map(c => `ev.${c}`).join(', ');
+const CLIENT_EVENT = `s.grp, ev.ip, ${EV_COLUMNS}, ev.t_first`;
 
 /**
  * A host's clients, each its own group: each group's events in [lo, to] (part 1, capped over all groups), and the
@@ -51,7 +51,7 @@ const CLIENT_EVENT = `s.grp, ev.ip, ${EVENT_COLUMNS.split(', ').map(c => `ev.${c
  * statement cannot express. CROSS JOIN keeps SQLite on the client index, one client at a time. The events come back
  * as one JSON array: a few hundred rows through the driver cost more than SQLite spent finding them.
  */
-const eventsSql = (source: string) => `WITH src(client, grp) AS MATERIALIZED (${source})
+const EVENTS_BY_HOSTS = `WITH src(client, grp) AS MATERIALIZED (${BY_HOSTS})
 	SELECT json_group_array(json_array(part, grp, lower(hex(ip)), ${EVENT_COLUMNS}, t_first)) AS events FROM (
 		SELECT * FROM (SELECT 1 AS part, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
 			WHERE ev.t_first BETWEEN ?5 AND ?3 AND ev.t_last >= ?2 AND ev.ts BETWEEN ?2 AND ?3 ORDER BY ev.ts LIMIT ?4)
@@ -60,7 +60,6 @@ const eventsSql = (source: string) => `WITH src(client, grp) AS MATERIALIZED (${
 		UNION ALL SELECT 3, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
 			WHERE ev.t_first IN (SELECT k.t_first FROM src m CROSS JOIN lease_chunk k ON k.client_ref = m.client
 				WHERE m.grp = s.grp AND k.t_first > ?3 AND k.t_first <= ?7 ORDER BY k.t_first LIMIT ${EDGE}) AND ev.ts > ?3)`;
-const EVENTS_BY_HOSTS = eventsSql(BY_HOSTS);
 
 /** One group (a MAC's clients): its events in [lo, to] and its first EDGE after `to`, found by SQLite's bounded sort. */
 const EVENTS_BY_IDS = `SELECT * FROM (SELECT 1 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
@@ -81,7 +80,7 @@ interface ClientEvent extends EventRow {
 
 type EventTuple = [number, number, string, number, number, number, number | null, number | null, number | null, number | null, number | null, number];
 
-/** The statement's JSON rows as events (in eventsSql's column order). */
+/** The statement's JSON rows as events (in EVENTS_BY_HOSTS's column order). */
 function clientEvents(json: string): ClientEvent[] {
 	return (JSON.parse(json) as EventTuple[]).map(r => ({
 		part: r[0],
@@ -120,7 +119,7 @@ function probe(h: Holding, o: TrackOptions): unknown[] {
 }
 
 /** Per [ip hex, t_first from, until, after, client ids]: the clients' events on the address in (after, until]. */
-const GAP = `SELECT p.key AS item, lower(hex(ev.ip)) AS hex, ${EVENT_COLUMNS.split(', ').map(c => `ev.${c}`).join(', ')} FROM json_each(?1) p CROSS JOIN lease_event ev
+const GAP = `SELECT p.key AS item, lower(hex(ev.ip)) AS hex, ${EV_COLUMNS} FROM json_each(?1) p CROSS JOIN lease_event ev
 	WHERE ev.ip = unhex(p.value ->> 0) AND ev.t_first BETWEEN p.value ->> 1 AND p.value ->> 2 AND ev.t_last > p.value ->> 3
 		AND ev.ts > p.value ->> 3 AND ev.ts <= p.value ->> 2 AND ev.client_ref IN (SELECT value FROM json_each(p.value -> 4))`;
 
