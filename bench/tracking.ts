@@ -6,6 +6,9 @@
 // Scale: IPAM_BENCH_TRACKING_SCALE (default 0.05 = 2.5 M lease events; 1 = the full 50 M, needs ~10 GB and minutes).
 // Files go to IPAM_BENCH_DIR (default $TMPDIR/ipam-bench-tracking); an existing store of the same scale is reused
 // unless IPAM_BENCH_REBUILD=1. IPAM_BENCH_TRACKING_ONLY=ingest runs only the ingest probe (2 M events, three transaction sizes).
+// IPAM_BENCH_TRACKING_BATCH (default 250,000) is the lease events per ingest batch: a batch covers scale × 3 years, so a
+// scaled-down store packs a client's events into fewer, fuller chunks than the full store does unless the batch is
+// scaled too (250,000 × scale gives the full store's chunks per client and bucket, which is what a query unpacks).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +40,7 @@ function prng(seed: number): () => number {
 
 interface Plan {
 	scale: number;
+	batch: number;
 	leaseEvents: number;
 	logonEvents: number;
 	clients: number;
@@ -46,6 +50,7 @@ interface Plan {
 function plan(scale: number): Plan {
 	return {
 		scale,
+		batch: Number(process.env.IPAM_BENCH_TRACKING_BATCH ?? 250_000),
 		leaseEvents: Math.round(50_000_000 * scale),
 		logonEvents: Math.round(5_000_000 * scale),
 		clients: Math.max(1000, Math.round(100_000 * scale)),
@@ -120,7 +125,7 @@ async function build(p: Plan, dir: string): Promise<Built> {
 
 	const total = p.leaseEvents;
 	const logonEvery = total / p.logonEvents;
-	const batch = 250_000;
+	const batch = p.batch;
 	// One column set per server (1, 2 = the HA pair, 3 = Kea): a history batch belongs to one server.
 	const fresh = () => new Map<number, HistoryColumns>();
 	let rows = fresh();
@@ -205,7 +210,7 @@ async function build(p: Plan, dir: string): Promise<Built> {
 	await store.exec('PRAGMA wal_checkpoint(TRUNCATE)');
 	await store.close();
 	const built: Built = { store: file, raw, insertSeconds, insertCpuSeconds, firstMillionSeconds, leaseRows: counts?.lease ?? 0, logonRows: counts?.logon ?? 0, samples };
-	fs.writeFileSync(path.join(dir, 'tracking.json'), JSON.stringify({ scale: p.scale, ...built }));
+	fs.writeFileSync(path.join(dir, 'tracking.json'), JSON.stringify({ scale: p.scale, batch: p.batch, ...built }));
 	return built;
 }
 
@@ -278,15 +283,15 @@ export async function run(): Promise<void> {
 	const p = plan(scale);
 	const dir = process.env.IPAM_BENCH_DIR ?? path.join(os.tmpdir(), 'ipam-bench-tracking');
 	fs.mkdirSync(dir, { recursive: true });
-	console.log(`tracking: scale ${scale} → ${p.leaseEvents.toLocaleString()} lease events (+HA copies), ${p.logonEvents.toLocaleString()} logons, ${p.clients.toLocaleString()} clients; ${os.cpus().length} cores, Node ${process.version}`);
+	console.log(`tracking: scale ${scale} → ${p.leaseEvents.toLocaleString()} lease events (+HA copies), ${p.logonEvents.toLocaleString()} logons, ${p.clients.toLocaleString()} clients, batches of ${p.batch.toLocaleString()}; ${os.cpus().length} cores, Node ${process.version}`);
 	if (process.env.IPAM_BENCH_TRACKING_ONLY === 'ingest') {
 		for (const per of [50_000, 250_000, 1_000_000]) await ingestProbe(dir, 2_000_000, per);
 		return;
 	}
 	const meta = path.join(dir, 'tracking.json');
 	let built: Built;
-	const previous = fs.existsSync(meta) ? (JSON.parse(fs.readFileSync(meta, 'utf8')) as Built & { scale: number }) : null;
-	if (previous && previous.scale === scale && process.env.IPAM_BENCH_REBUILD !== '1' && fs.existsSync(previous.store)) {
+	const previous = fs.existsSync(meta) ? (JSON.parse(fs.readFileSync(meta, 'utf8')) as Built & { scale: number; batch?: number }) : null;
+	if (previous && previous.scale === scale && (previous.batch ?? 250_000) === p.batch && process.env.IPAM_BENCH_REBUILD !== '1' && fs.existsSync(previous.store)) {
 		built = previous;
 		console.log('reusing the store built earlier at this scale (IPAM_BENCH_REBUILD=1 to rebuild)');
 	} else {

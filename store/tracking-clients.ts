@@ -1,0 +1,217 @@
+// Tracking by client (MAC / client id / DUID): the addresses a set of clients held, from their own chunks.
+import type { Store } from './database.js';
+import { bucketStart } from './lease-history.js';
+import { parseClientTerm } from '../source/domain/mac.js';
+import { LeaseEventKind } from '../source/domain/dhcp.js';
+import { buildHoldings, DEFAULT_SKEW, type Holding, type TimelineEvent } from '../source/domain/timeline.js';
+import type { TimeWindow } from '../source/domain/time.js';
+import type { TrackOptions, TrackResult } from './tracking.js';
+import { afterBound, bounds, EDGE, EVENT_COLUMNS, FAR_FUTURE, inWindow, toTimeline, type EventRow } from './tracking-events.js';
+import { finish } from './tracking-rows.js';
+
+/** Interned clients a term stands for: a MAC also finds client ids and DUIDs that embed it. */
+async function clientRefs(store: Store, term: string): Promise<{ ids: number[]; subject: string }> {
+	const parsed = parseClientTerm(term);
+	if (!parsed) throw new Error(`"${term}" is not a MAC address, client id or DUID`);
+	const v = parsed.value;
+	const rows = await store.all<{ id: number }>(
+		parsed.kind === 'mac'
+			? `SELECT id FROM client WHERE mac = ?1 UNION SELECT id FROM client WHERE key IN ('mac:' || ?1, 'cid:01:' || ?1)`
+			: `SELECT id FROM client WHERE key IN ('cid:' || ?1, 'duid:' || ?1) UNION SELECT id FROM client WHERE client_id = ?1 OR duid = ?1`,
+		[v],
+	);
+	return { ids: rows.map(r => r.id), subject: v };
+}
+
+/** How far before a window a client's lease may have started and still be running (renewals come at half-life). */
+const CLIENT_LOOKBACK = 10 * 86400;
+/** Events read to find a host's clients: a bound for a name carried by thousands of clients. */
+const HOST_EVENTS = 20_000;
+
+/**
+ * Whose holdings to build: `ids` are read as one client (a MAC and the client ids / DUIDs that embed it); `hostIds`
+ * stand for the clients whose events carried one of those host names in the window or the CLIENT_LOOKBACK before it
+ * (as far back as their holdings are read from), each read as `ids: [client]` would be.
+ */
+export type ClientSource = { ids: number[] } | { hostIds: number[] };
+
+// A host's clients, each the group it is read in. They come from its events (the chunk host index), in the same
+// statement: by event, not by chunk, so that how a writer happened to cut chunks does not change who they are.
+const BY_HOSTS = `SELECT client_ref AS client, client_ref AS grp FROM (SELECT DISTINCT client_ref FROM (
+	SELECT client_ref FROM lease_event WHERE host_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2
+		AND ts BETWEEN ?2 AND ?3 AND client_ref IS NOT NULL LIMIT ${HOST_EVENTS}))`;
+
+const EV_COLUMNS = EVENT_COLUMNS.split(', ').map(c => `ev.${c}`).join(', ');
+const CLIENT_EVENT = `s.grp, ev.ip, ${EV_COLUMNS}, ev.t_first`;
+
+/**
+ * A host's clients, each its own group: each group's events in [lo, to] (part 1, capped over all groups), and the
+ * candidates for its first EDGE events after `to`: the events past `to` of chunks starting at or before it (part 2),
+ * and those of the EDGE chunks starting first after it (part 3; see firstAfter) — a bounded sort per group that one
+ * statement cannot express. CROSS JOIN keeps SQLite on the client index, one client at a time. The events come back
+ * as one JSON array: a few hundred rows through the driver cost more than SQLite spent finding them.
+ */
+const EVENTS_BY_HOSTS = `WITH src(client, grp) AS MATERIALIZED (${BY_HOSTS})
+	SELECT json_group_array(json_array(part, grp, lower(hex(ip)), ${EVENT_COLUMNS}, t_first)) AS events FROM (
+		SELECT * FROM (SELECT 1 AS part, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
+			WHERE ev.t_first BETWEEN ?5 AND ?3 AND ev.t_last >= ?2 AND ev.ts BETWEEN ?2 AND ?3 ORDER BY ev.ts LIMIT ?4)
+		UNION ALL SELECT 2, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
+			WHERE ev.t_first BETWEEN ?6 AND ?3 AND ev.t_last > ?3 AND ev.ts > ?3
+		UNION ALL SELECT 3, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
+			WHERE ev.t_first IN (SELECT k.t_first FROM src m CROSS JOIN lease_chunk k ON k.client_ref = m.client
+				WHERE m.grp = s.grp AND k.t_first > ?3 AND k.t_first <= ?7 ORDER BY k.t_first LIMIT ${EDGE}) AND ev.ts > ?3)`;
+
+/** One group (a MAC's clients): its events in [lo, to] and its first EDGE after `to`, found by SQLite's bounded sort. */
+const EVENTS_BY_IDS = `SELECT * FROM (SELECT 1 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
+		AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2 AND ts BETWEEN ?2 AND ?3 ORDER BY ts LIMIT ?4)
+	UNION ALL SELECT * FROM (SELECT 2 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
+		AND t_first BETWEEN ?6 AND ?7 AND t_last > ?3 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`;
+
+/** A group's first EDGE events after the window, read whole: when firstAfter cannot vouch for its shortcut. */
+const AFTER = `SELECT 2 AS part, 0 AS grp, lower(hex(ip)) AS hex, ${EVENT_COLUMNS}, t_first FROM lease_event
+	WHERE client_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?2 AND ?3 AND t_last > ?4 AND ts > ?4 ORDER BY ts LIMIT ${EDGE}`;
+
+interface ClientEvent extends EventRow {
+	part: number;
+	grp: number;
+	hex: string;
+	t_first: number;
+}
+
+type EventTuple = [number, number, string, number, number, number, number | null, number | null, number | null, number | null, number | null, number];
+
+/** The statement's JSON rows as events (in EVENTS_BY_HOSTS's column order). */
+function clientEvents(json: string): ClientEvent[] {
+	return (JSON.parse(json) as EventTuple[]).map(r => ({
+		part: r[0],
+		grp: r[1],
+		hex: r[2],
+		id: r[3],
+		ts: r[4],
+		kind: r[5],
+		server_id: r[6],
+		client_ref: r[7],
+		host_ref: r[8],
+		user_ref: r[9],
+		expires: r[10],
+		t_first: r[11],
+	}));
+}
+
+/**
+ * A group's first EDGE events after the window from the candidates, or null when they may not be all: every event of
+ * a chunk lies at or after its t_first, so once the EDGE-th candidate is no later than the latest start among the EDGE
+ * chunks read, no unread chunk (all start later) holds an earlier one. With t_first a chunk's first event, as the
+ * writers store it, that always holds when EDGE chunks were read; fewer than EDGE events from them means every chunk
+ * of the range was read.
+ */
+function firstAfter(candidates: ClientEvent[]): ClientEvent[] | null {
+	candidates.sort((a, b) => a.ts - b.ts || a.id - b.id);
+	const chunked = candidates.filter(e => e.part === 3);
+	if (chunked.length >= EDGE && candidates[EDGE - 1].ts > Math.max(...chunked.map(e => e.t_first))) return null;
+	return candidates.slice(0, EDGE);
+}
+
+/** Past the skew allowance: a late HA copy of the previous holder's last renewal is not a new holder. */
+function probe(h: Holding, o: TrackOptions): unknown[] {
+	const after = h.from + (o.skew ?? DEFAULT_SKEW);
+	return [h.ip, bucketStart(after), h.to ?? FAR_FUTURE, after, h.clientRef ?? 0];
+}
+
+/** Per [ip hex, t_first from, until, after, client ids]: the clients' events on the address in (after, until]. */
+const GAP = `SELECT p.key AS item, lower(hex(ev.ip)) AS hex, ${EV_COLUMNS} FROM json_each(?1) p CROSS JOIN lease_event ev
+	WHERE ev.ip = unhex(p.value ->> 0) AND ev.t_first BETWEEN p.value ->> 1 AND p.value ->> 2 AND ev.t_last > p.value ->> 3
+		AND ev.ts > p.value ->> 3 AND ev.ts <= p.value ->> 2 AND ev.client_ref IN (SELECT value FROM json_each(p.value -> 4))`;
+
+/** Stands for the next holder a probe found (row ids start at 1). */
+const NEXT_HOLDER_REF = -1;
+
+/** Per open-ended holding [ip hex, t_first from, until, after, holder]: the first assign or renewal by anyone else. */
+const NEXT_HOLDER = `SELECT p.key AS item, (SELECT ts FROM lease_event WHERE ip = unhex(p.value ->> 0) AND t_first BETWEEN p.value ->> 1 AND p.value ->> 2
+		AND t_last > p.value ->> 3 AND ts > p.value ->> 3 AND ts <= p.value ->> 2 AND kind IN (1, 2) AND coalesce(client_ref, 0) <> p.value ->> 4
+		ORDER BY ts LIMIT 1) AS ts
+	FROM json_each(?1) p`;
+
+/**
+ * Holdings of clients from their own events (the client index), not from every event of every address they used:
+ * a laptop's three years cost its own few hundred events. The one thing a client's events cannot say — that another
+ * client took the address before its lease ran out (a lost release) — is asked per open-ended holding with one
+ * index probe, all in one statement.
+ */
+export async function holdingsOfClients(store: Store, source: ClientSource, w: TimeWindow, o: TrackOptions): Promise<{ holdings: Holding[]; capped: boolean }> {
+	const [from, to] = bounds(w);
+	const cap = o.maxEvents ?? 20_000;
+	const lo = from - CLIENT_LOOKBACK;
+	const params: unknown[] = [JSON.stringify('ids' in source ? source.ids : source.hostIds), lo, to, cap + 1, bucketStart(lo), bucketStart(to), afterBound(to)];
+	const rows =
+		'ids' in source
+			? (await store.all<EventRow & { part: number; ip: Buffer }>(EVENTS_BY_IDS, params as never)).map(r => ({ ...r, grp: 0, hex: Buffer.from(r.ip).toString('hex'), t_first: 0 }))
+			: clientEvents((await store.get<{ events: string }>(EVENTS_BY_HOSTS, params as never))?.events ?? '[]');
+	const capped = rows.filter(r => r.part === 1).length > cap;
+	const groups = new Map<number, { inside: ClientEvent[]; after: ClientEvent[] }>();
+	for (const r of rows) {
+		let g = groups.get(r.grp);
+		if (!g) groups.set(r.grp, (g = { inside: [], after: [] }));
+		(r.part === 1 ? g.inside : g.after).push(r);
+	}
+	// One fold per group and address: its events, and the holdings folded from them.
+	const folds: { events: TimelineEvent[]; truncatedEnd: boolean; holdings: Holding[] }[] = [];
+	const fold = (events: TimelineEvent[], truncatedEnd: boolean) =>
+		buildHoldings(events, { now: o.now, skew: o.skew, truncatedStart: lo > 0, truncatedEnd }).filter(h => h.clientRef !== NEXT_HOLDER_REF);
+	for (const [grp, g] of groups) {
+		const after =
+			firstAfter(g.after) ??
+			(await store.all<ClientEvent>(AFTER, [JSON.stringify('ids' in source ? source.ids : [grp]), bucketStart(to), afterBound(to), to]));
+		const truncatedEnd = after.length >= EDGE || capped;
+		const byAddress = new Map<string, TimelineEvent[]>();
+		for (const r of [...g.inside, ...after]) {
+			let events = byAddress.get(r.hex);
+			if (!events) byAddress.set(r.hex, (events = []));
+			events.push(...toTimeline([r], r.hex));
+		}
+		for (const events of byAddress.values()) folds.push({ events, truncatedEnd, holdings: fold(events, truncatedEnd) });
+	}
+	// Open-ended holdings (no release/expiry of their own): did another client take the address first? Only those in
+	// the window are asked: a next holder can only end a holding sooner, never bring one into the window. The next
+	// holder goes into the fold as an event: the client's own events cannot tell a renewal from its return to the
+	// address after someone else held it, and the fold then splits the two; a holding so split off is asked in turn.
+	const asked = new Set<string>();
+	for (;;) {
+		const open = folds.flatMap((f, i) =>
+			f.holdings.filter(h => (h.end === 'held' || h.end === 'lease-end') && inWindow(h, w) && !asked.has(`${i} ${h.from}`)).map(h => ({ h, i })),
+		);
+		if (open.length === 0) break;
+		for (const { h, i } of open) asked.add(`${i} ${h.from}`);
+		const hits = (await store.all<{ item: number; ts: number | null }>(NEXT_HOLDER, [JSON.stringify(open.map(({ h }) => probe(h, o)))])).filter(hit => hit.ts !== null);
+		// Where the events after the window were cut short, the client's own events on the address up to the next
+		// holder are read first: it may have released the address before the next holder came.
+		const gaps = hits.flatMap(hit => {
+			const { h, i } = open[hit.item];
+			const last = Math.max(...folds[i].events.map(e => e.ts));
+			return folds[i].truncatedEnd && last < hit.ts! ? [{ i, params: [h.ip, bucketStart(last), hit.ts, last, 'ids' in source ? source.ids : [h.clientRef]] }] : [];
+		});
+		if (gaps.length > 0) {
+			for (const r of await store.all<ClientEvent & { item: number }>(GAP, [JSON.stringify(gaps.map(g => g.params))])) folds[gaps[r.item].i].events.push(...toTimeline([r], r.hex));
+		}
+		for (const hit of hits) {
+			const { h, i } = open[hit.item];
+			folds[i].events.push({ ts: hit.ts!, kind: LeaseEventKind.assign, ip: h.ip, serverId: null, clientRef: NEXT_HOLDER_REF, hostRef: null, expires: null });
+		}
+		for (const i of new Set(hits.map(hit => open[hit.item].i))) folds[i].holdings = fold(folds[i].events, folds[i].truncatedEnd);
+	}
+	const holdings = folds.flatMap(f => f.holdings);
+	return { holdings: holdings.filter(h => inWindow(h, w)), capped };
+}
+
+export async function trackClient(store: Store, term: string, w: TimeWindow, o: TrackOptions = {}): Promise<TrackResult> {
+	const { ids, subject } = await clientRefs(store, term);
+	const notes: string[] = [];
+	if (ids.length === 0) {
+		return { kind: 'mac', term, subject, window: w, rows: [], notes: [`no lease event was ever seen for ${subject}`], truncated: false };
+	}
+	const { holdings, capped } = await holdingsOfClients(store, { ids }, w, o);
+	const rows = await finish(store, holdings, w, o);
+	if (rows.length === 0) notes.push(`${subject} held no address in the window`);
+	if (capped) notes.push('more addresses or events than were read: narrow the window');
+	return { kind: 'mac', term, subject, window: w, rows, notes, truncated: capped };
+}
