@@ -398,11 +398,12 @@ function sendPages(cols: HistoryColumns, kept: Uint32Array, target: Target, send
 }
 
 /** Stored events of the address copies in the candidates' chunks and time ranges: [grp hex, bucket start, lo, hi, ip hex] each. */
-const STORED = `WITH k AS MATERIALIZED (SELECT unhex(value ->> 0) AS grp, value ->> 1 AS bucket, value ->> 2 AS lo, value ->> 3 AS hi, value ->> 4 AS hex FROM json_each(?3))
-	SELECT e.value ->> 0 AS ts, e.value ->> 1 AS kind, e.value ->> 2 AS hex, e.value ->> 3 AS client, e.value ->> 4 AS host
-	FROM k CROSS JOIN lease_chunk c ON c.dim = 0 AND c.grp = k.grp AND c.t_first BETWEEN k.bucket AND k.hi
+const STORED = `SELECT e.value ->> 0 AS ts, e.value ->> 1 AS kind, e.value ->> 2 AS hex, e.value ->> 3 AS client, e.value ->> 4 AS host
+	FROM json_each(?3) k
+	JOIN lease_chunk c ON c.dim = 0 AND c.grp = unhex(k.value ->> 0) AND c.t_first BETWEEN k.value ->> 1 AND k.value ->> 3
 	JOIN jsonb_each(c.ev) e
-	WHERE c.t_last >= k.lo AND c.space_id = ?1 AND c.server_id IS ?2 AND e.value ->> 2 = k.hex AND e.value ->> 0 BETWEEN k.lo AND k.hi`;
+	WHERE c.t_last >= k.value ->> 2 AND c.space_id = ?1 AND c.server_id IS ?2
+		AND e.value ->> 2 = k.value ->> 4 AND e.value ->> 0 BETWEEN k.value ->> 2 AND k.value ->> 3`;
 
 /** Keys per duplicate-check statement. */
 const KEYS_PER_STATEMENT = 4000;
