@@ -8,13 +8,8 @@ const TEXT = 0x7;
 const ARRAY = 0xb;
 
 export class JsonbBytes {
-	buf: Buffer;
+	buf = Buffer.allocUnsafe(1 << 20);
 	len = 0;
-
-	/** `size`: the bytes expected, so that the buffer seldom grows (growing copies it). */
-	constructor(size = 1 << 20) {
-		this.buf = Buffer.allocUnsafe(size);
-	}
 
 	room(n: number): void {
 		if (this.len + n <= this.buf.length) return;
@@ -108,10 +103,9 @@ export class JsonbBytes {
 		else this.len += from.copy(buf, this.len, start, end);
 	}
 
-	/** The bytes written so far (not copied: a statement may still be reading them), and a fresh buffer. */
+	/** The bytes written so far, and a fresh start. */
 	take(): Buffer {
-		const out = this.buf.subarray(0, this.len);
-		this.buf = Buffer.allocUnsafe(this.buf.length);
+		const out = Buffer.from(this.buf.subarray(0, this.len));
 		this.len = 0;
 		return out;
 	}

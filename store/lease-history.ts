@@ -132,8 +132,6 @@ const PAGE_INSERT = `INSERT INTO lease_page (t_first, t_last, n, ev)
 
 /** Bytes per statement: small enough that SQLite starts on one while this thread builds the next. */
 const STATEMENT_BYTES = 1 << 20;
-/** A statement's buffer: one more row (at most CHUNK_MAX events or a page) fits past STATEMENT_BYTES without growing it. */
-const STATEMENT_BUFFER = STATEMENT_BYTES + CHUNK_MAX * 80;
 
 type Send = (sql: string, params: (string | number | null | Buffer)[]) => void;
 type Target = { serverId: number | null; spaceId: number };
@@ -223,8 +221,7 @@ interface Encoded {
 }
 
 function encodeEvents(cols: HistoryColumns, kept: Uint32Array): Encoded {
-	// About 50 bytes an IPv4 event, 75 an IPv6 one.
-	const out = new JsonbBytes(kept.length * 64 + 1024);
+	const out = new JsonbBytes();
 	const at = new Uint32Array(kept.length + 1);
 	for (let k = 0; k < kept.length; k++) {
 		const i = kept[k];
@@ -288,7 +285,7 @@ function sendChunks(cols: HistoryColumns, kept: Uint32Array, events: Encoded, di
 		if (has(key)) sorted[fill[group(key)]++] = k;
 	}
 	const counts = new Int32Array(maxKey + 1);
-	const out = new JsonbBytes(STATEMENT_BUFFER);
+	const out = new JsonbBytes();
 	let outer = out.open();
 	const row = (grpKey: number, own: boolean, list: ArrayLike<number>, lo: number, hi: number) => {
 		for (let a = lo; a < hi; a += CHUNK_MAX) {
@@ -351,7 +348,7 @@ function sendChunks(cols: HistoryColumns, kept: Uint32Array, events: Encoded, di
 /** The page statements: the kept events in time order, PAGE_MAX to a page: [t_first, t_last, n, [[ts, kind, family, hex, space, server, client, host, user, expires] …]]. */
 function sendPages(cols: HistoryColumns, kept: Uint32Array, target: Target, send: Send): void {
 	const { ip, ts, kind, client, host } = cols;
-	const out = new JsonbBytes(STATEMENT_BUFFER);
+	const out = new JsonbBytes();
 	let outer = out.open();
 	for (let p = 0, end = 0; p < kept.length; p = end) {
 		// A page ends at PAGE_MAX events or at a time bucket's edge, so no page spans more than a bucket either.
