@@ -37,8 +37,6 @@ export interface OpenOptions {
 	actor?: string;
 	/** Page cache in MiB (default 64). */
 	cacheMiB?: number;
-	/** Apply migrations only up to this schema version (tests of a migration start from the schema before it). */
-	migrateTo?: number;
 }
 
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -88,7 +86,7 @@ export class Store {
 		try {
 			await store.configure(options.cacheMiB ?? 64);
 			await store.checkOwnership();
-			if (!options.readonly) await store.migrate(options.migrateTo ?? Infinity);
+			if (!options.readonly) await store.migrate();
 			else await store.checkVersion();
 		} catch (err) {
 			await store.close().catch(() => undefined);
@@ -125,10 +123,10 @@ export class Store {
 		return current;
 	}
 
-	private async migrate(upTo: number): Promise<void> {
+	private async migrate(): Promise<void> {
 		const current = await this.checkVersion();
 		for (const m of loadMigrations()) {
-			if (m.version <= current || m.version > upTo) continue;
+			if (m.version <= current) continue;
 			await this.transaction(async tx => {
 				await tx.exec(m.sql);
 				await tx.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${m.version}`);

@@ -2,7 +2,7 @@
 // through the page index for time order and the chunk indexes for one address, client or host.
 import type { Param, Store } from './database.js';
 import type { Condition } from './pages.js';
-import { addressGrpSpan, BUCKET, bucketStart, DIM, refGrpsSql } from './lease-history-keys.js';
+import { BUCKET_BITS, bucketStart } from './lease-history.js';
 
 /** One lease event with its names resolved. `tie` orders events of the same second the same way whichever table they came from. */
 export interface LeaseEventRow {
@@ -44,6 +44,7 @@ export interface LeaseEventRead {
 	limit: number;
 }
 
+const BUCKET = 2 ** BUCKET_BITS;
 const MIN_TS = -(2 ** 52);
 const MAX_TS = 2 ** 52;
 
@@ -51,10 +52,9 @@ const MAX_TS = 2 ** 52;
 const PAGE_EVENT = `(p.id << 12) | e.key AS id, e.value ->> 0 AS ts, e.value ->> 1 AS kind, e.value ->> 2 AS family, unhex(e.value ->> 3) AS ip,
 	e.value ->> 4 AS space_id, e.value ->> 5 AS server_id, e.value ->> 6 AS client_ref, e.value ->> 7 AS host_ref, e.value ->> 8 AS user_ref,
 	e.value ->> 9 AS expires, printf('%s %d %d %d %d %d', lower(e.value ->> 3), e.value ->> 1, e.value ->> 4, e.value ->> 5, e.value ->> 6, e.value ->> 7) AS tie`;
-// A chunk event: [ts, kind, ip hex, client_ref, host_ref, user_ref, expires] (002_lease_chunk_groups.sql).
-const CHUNK_EVENT = `(c.id << 12) | e.key AS id, e.value ->> 0 AS ts, e.value ->> 1 AS kind, CASE length(e.value ->> 2) WHEN 8 THEN 4 ELSE 6 END AS family,
-	unhex(e.value ->> 2) AS ip, c.space_id, c.server_id, e.value ->> 3 AS client_ref, e.value ->> 4 AS host_ref, e.value ->> 5 AS user_ref,
-	e.value ->> 6 AS expires, printf('%s %d %d %d %d %d', e.value ->> 2, e.value ->> 1, c.space_id, c.server_id, e.value ->> 3, e.value ->> 4) AS tie`;
+const CHUNK_EVENT = `(c.id << 12) | e.key AS id, e.value ->> 0 AS ts, e.value ->> 1 AS kind, c.family, c.ip, c.space_id, c.server_id, c.client_ref,
+	c.host_ref, e.value ->> 2 AS user_ref, e.value ->> 3 AS expires,
+	printf('%s %d %d %d %d %d', lower(hex(c.ip)), e.value ->> 1, c.space_id, c.server_id, c.client_ref, c.host_ref) AS tie`;
 
 /** The events of the given pages. */
 function pagesSql(ids: number[]): { sql: string; params: Param[] } {
@@ -67,33 +67,25 @@ async function pagesOverlapping(store: Store, lo: number, hi: number, span: numb
 	return rows.map(r => r.id);
 }
 
-/** The index every access reads (named: on few rows SQLite may prefer the t_first index and scan a whole time range). */
-const KEY_INDEX = 'lease_chunk_key';
+/** The index each access reads (named: on few rows SQLite may prefer the t_first index and scan a whole time range). */
+const ACCESS_INDEX = { ip: 'lease_chunk_ip', client: 'lease_chunk_client', host: 'lease_chunk_host' } as const;
 
-/** The chunks that can hold the access key's events: its own and its group's (lease-history-keys.ts). */
 function accessCondition(access: ChunkAccess): Condition {
 	if (access.by === 'ip') {
-		const [lo, hi] = addressGrpSpan(access.start, access.end);
-		return { sql: `c.dim = ${DIM.address} AND c.grp BETWEEN ? AND ?`, params: [lo, hi] };
+		return access.start.equals(access.end)
+			? { sql: 'c.ip = ? AND c.family = ?', params: [access.start, access.family] }
+			: { sql: 'c.ip BETWEEN ? AND ? AND c.family = ?', params: [access.start, access.end, access.family] };
 	}
-	return { sql: `c.dim = ${DIM[access.by]} AND c.grp IN (${refGrpsSql(access.ids.sql)})`, params: access.ids.params };
-}
-
-/** The access key's own events among its chunks' (a group's chunk holds other keys' too). */
-function accessFilter(access: ChunkAccess): Condition {
-	if (access.by === 'ip') {
-		return { sql: `length(e.value ->> 2) = ? AND unhex(e.value ->> 2) BETWEEN ? AND ?`, params: [access.family === 4 ? 8 : 32, access.start, access.end] };
-	}
-	return { sql: `e.value ->> ${access.by === 'client' ? 3 : 4} IN (${access.ids.sql})`, params: access.ids.params };
+	const column = access.by === 'client' ? 'c.client_ref' : 'c.host_ref';
+	return { sql: `${column} IN (${access.ids.sql})`, params: access.ids.params };
 }
 
 /** Chunks of the access key starting in [lo, hi] (every event of a bucket lies in chunks starting inside it). */
 function chunksSql(access: ChunkAccess, lo: number, hi: number, from: number): { sql: string; params: Param[] } {
 	const a = accessCondition(access);
-	const f = accessFilter(access);
 	return {
-		sql: `SELECT ${CHUNK_EVENT} FROM lease_chunk c INDEXED BY ${KEY_INDEX}, jsonb_each(c.ev) e WHERE ${a.sql} AND c.t_first BETWEEN ? AND ? AND c.t_last >= ? AND ${f.sql}`,
-		params: [...a.params, lo, hi, from, ...f.params],
+		sql: `SELECT ${CHUNK_EVENT} FROM lease_chunk c INDEXED BY ${ACCESS_INDEX[access.by]}, jsonb_each(c.ev) e WHERE ${a.sql} AND c.t_first BETWEEN ? AND ? AND c.t_last >= ?`,
+		params: [...a.params, lo, hi, from],
 	};
 }
 
@@ -174,8 +166,8 @@ async function readChunks(store: Store, read: LeaseEventRead, access: ChunkAcces
 		if (out.length >= read.limit) break;
 		// Skip empty buckets: the next chunk start of this key beyond the bucket read.
 		const next = read.ascending
-			? await store.get<{ t: number | null }>(`SELECT min(c.t_first) AS t FROM lease_chunk c INDEXED BY ${KEY_INDEX} WHERE ${a.sql} AND c.t_first > ? AND c.t_first <= ?`, [...a.params, end, hi])
-			: await store.get<{ t: number | null }>(`SELECT max(c.t_first) AS t FROM lease_chunk c INDEXED BY ${KEY_INDEX} WHERE ${a.sql} AND c.t_first < ? AND c.t_last >= ?`, [...a.params, bucket, lo]);
+			? await store.get<{ t: number | null }>(`SELECT min(c.t_first) AS t FROM lease_chunk c INDEXED BY ${ACCESS_INDEX[access.by]} WHERE ${a.sql} AND c.t_first > ? AND c.t_first <= ?`, [...a.params, end, hi])
+			: await store.get<{ t: number | null }>(`SELECT max(c.t_first) AS t FROM lease_chunk c INDEXED BY ${ACCESS_INDEX[access.by]} WHERE ${a.sql} AND c.t_first < ? AND c.t_last >= ?`, [...a.params, bucket, lo]);
 		if (next?.t == null) break;
 		bucket = bucketStart(next.t);
 	}

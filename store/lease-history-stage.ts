@@ -1,8 +1,7 @@
 // Lease-set differences into the packed history: rules stage their events in a temp table, and one set-wise
 // pass packs them into chunks and pages as store/lease-history.ts's writer does from JavaScript.
 import type { Store } from './database.js';
-import { CHUNK_MAX, OWN_CHUNK, PAGE_MAX } from './lease-history.js';
-import { ADDRESS_GROUP, BUCKET_BITS, GROUP_BITS } from './lease-history-keys.js';
+import { BUCKET_BITS, CHUNK_MAX, PAGE_MAX } from './lease-history.js';
 
 /** The staging table lease-set differences are written to before `flushStaged` packs them. */
 export const STAGE = 'temp.lease_event_stage';
@@ -25,28 +24,20 @@ export async function flushStaged(tx: Store): Promise<number> {
 		await tx.run(
 			`DELETE FROM temp.lease_event_stage AS s WHERE s.ts <= ?1 AND EXISTS (
 				SELECT 1 FROM lease_chunk c, jsonb_each(c.ev) e
-				WHERE c.dim = 0 AND c.grp IN (s.ip, ${ADDRESS_GROUP('s.ip')})
-					AND c.t_first BETWEEN (s.ts >> ${BUCKET_BITS}) << ${BUCKET_BITS} AND s.ts AND c.t_last >= s.ts
-					AND c.space_id = s.space_id AND c.server_id IS s.server_id AND e.value ->> 0 = s.ts AND e.value ->> 1 = s.kind
-					AND e.value ->> 2 = lower(hex(s.ip)) AND e.value ->> 3 IS s.client_ref AND e.value ->> 4 IS s.host_ref)`,
+				WHERE c.ip = s.ip AND c.t_first BETWEEN (s.ts >> ${BUCKET_BITS}) << ${BUCKET_BITS} AND s.ts AND c.t_last >= s.ts
+					AND c.space_id = s.space_id AND c.server_id IS s.server_id AND c.client_ref IS s.client_ref AND c.host_ref IS s.host_ref
+					AND e.value ->> 0 = s.ts AND e.value ->> 1 = s.kind)`,
 			[newest],
 		);
 	}
-	// Three copies of each event (by address, client, host); a key with OWN_CHUNK events in a bucket gets its own
-	// chunks, the rest share their group's, as the JavaScript writer does.
 	const { changes } = await tx.run(
-		`WITH ev AS (SELECT *, lower(hex(ip)) AS hex, ts >> ${BUCKET_BITS} AS bucket FROM temp.lease_event_stage),
-		copies AS (
-			SELECT 0 AS dim, ev.*, ip AS k, ${ADDRESS_GROUP('ip')} AS g FROM ev
-			UNION ALL SELECT 1, ev.*, client_ref, -(client_ref >> ${GROUP_BITS}) - 1 FROM ev WHERE client_ref IS NOT NULL
-			UNION ALL SELECT 2, ev.*, host_ref, -(host_ref >> ${GROUP_BITS}) - 1 FROM ev WHERE host_ref IS NOT NULL),
-		keyed AS (SELECT *, CASE WHEN count(*) OVER (PARTITION BY dim, k, space_id, server_id, bucket) >= ${OWN_CHUNK} THEN k ELSE g END AS grp FROM copies)
-		INSERT INTO lease_chunk (dim, grp, space_id, server_id, t_first, t_last, n, ev)
-		SELECT dim, grp, space_id, server_id, min(ts), max(ts), count(*),
-			jsonb_group_array(jsonb_array(ts, kind, hex, client_ref, host_ref, user_ref, expires) ORDER BY ts, kind)
-		FROM (SELECT *, (row_number() OVER (PARTITION BY dim, grp, space_id, server_id, bucket ORDER BY ts, kind) - 1) / ${CHUNK_MAX} AS part FROM keyed)
-		GROUP BY dim, grp, space_id, server_id, bucket, part
-		ORDER BY dim, grp`,
+		`INSERT INTO lease_chunk (ip, family, space_id, server_id, client_ref, host_ref, t_first, t_last, n, ev)
+		 SELECT ip, family, space_id, server_id, client_ref, host_ref, min(ts), max(ts), count(*),
+			jsonb_group_array(jsonb_array(ts, kind, user_ref, expires) ORDER BY ts, kind)
+		 FROM (SELECT *, (row_number() OVER (PARTITION BY ip, space_id, server_id, client_ref, host_ref, ts >> ${BUCKET_BITS} ORDER BY ts, kind) - 1) / ${CHUNK_MAX} AS part
+		       FROM temp.lease_event_stage)
+		 GROUP BY ip, space_id, server_id, client_ref, host_ref, ts >> ${BUCKET_BITS}, part
+		 ORDER BY ip`,
 	);
 	let written = 0;
 	if (changes > 0) {

@@ -1,49 +1,18 @@
-// The packed lease history (lease_chunk + lease_page, see 002_lease_chunk_groups.sql): the writer of both tables
-// from JavaScript columns (log ingest), with the duplicate check that makes re-reading a log a no-op. Lease-set
+// The packed lease history (lease_chunk + lease_page, see 001_initial.sql): the writer of both tables from
+// JavaScript columns (log ingest), with the duplicate check that makes re-reading a log a no-op. Lease-set
 // differences are packed set-wise in SQL by lease-history-stage.ts in the same format.
 import type { Store } from './database.js';
-import { JsonbBytes } from './jsonb-bytes.js';
-import { addressGroupHex, BUCKET, bucketStart, DIM, GROUP_BITS, refGroup } from './lease-history-keys.js';
 
-export { BUCKET_BITS, bucketStart } from './lease-history-keys.js';
+/** Chunks are confined to aligned buckets of 2^22 s (about 48.5 days): ts >> BUCKET_BITS. */
+export const BUCKET_BITS = 22;
+const BUCKET = 2 ** BUCKET_BITS;
 /** Events per chunk and per page: positions fit the low 12 bits of an event id. */
 export const CHUNK_MAX = 4096;
 export const PAGE_MAX = 1024;
-/** A key with at least this many events in a batch's time bucket gets chunks of its own; fewer go to its group's chunk. */
-export const OWN_CHUNK = 4;
 
-/**
- * An address of a batch. A caller that keeps these objects from batch to batch (lease-events.ts does, per
- * connection) saves the writer looking up each address's group again: it is kept on the object.
- */
-export interface HistoryAddress {
-	hex: string;
-	family: number;
-	group?: AddressGroup;
-	/** The batch (HistoryColumns.stamp) that last listed this address, and where. */
-	batch?: number;
-	index?: number;
-}
-
-interface AddressGroup {
-	hex: string;
-	batch?: number;
-	index?: number;
-}
-
-let batches = 0;
-
-/** Address groups by hex, so a group is one object however many batches and addresses name it. */
-const addressGroups = new Map<string, AddressGroup>();
-
-function addressGroup(hex: string): AddressGroup {
-	const key = addressGroupHex(hex);
-	let g = addressGroups.get(key);
-	if (!g) {
-		if (addressGroups.size >= 1_000_000) addressGroups.clear();
-		addressGroups.set(key, (g = { hex: key }));
-	}
-	return g;
+/** First second of the bucket holding `ts`: every chunk that can hold events at or after ts starts at or after it. */
+export function bucketStart(ts: number): number {
+	return Math.floor(ts / BUCKET) * BUCKET;
 }
 
 /**
@@ -52,10 +21,8 @@ function addressGroup(hex: string): AddressGroup {
  */
 export class HistoryColumns {
 	n = 0;
-	/** Tells this batch from others in the marks it leaves on shared address objects. */
-	readonly stamp = ++batches;
 	/** Distinct addresses of the batch; `ip` indexes into them. */
-	readonly addresses: HistoryAddress[] = [];
+	readonly addresses: { hex: string; family: number }[] = [];
 	ip: Int32Array;
 	ts: Float64Array;
 	kind: Uint8Array;
@@ -82,15 +49,6 @@ export class HistoryColumns {
 	}
 
 	private readonly byHex = new Map<string, number>();
-
-	/** The index of an address object in `addresses`, added when this batch has not listed it yet. */
-	listed(a: HistoryAddress): number {
-		if (a.batch !== this.stamp) {
-			a.batch = this.stamp;
-			a.index = this.addresses.push(a) - 1;
-		}
-		return a.index!;
-	}
 
 	push(ip: number, ts: number, kind: number, client: number, host: number, user: number, expires: number): void {
 		if (this.n === this.ts.length) this.grow();
@@ -121,51 +79,128 @@ export class HistoryColumns {
 	}
 }
 
+/**
+ * JSON text written straight into bytes: the statements of a large batch carry megabytes of numbers, and as
+ * JavaScript strings they would be garbage the collector must trace. SQLite reads it as CAST(? AS TEXT).
+ */
+class JsonBytes {
+	buf = Buffer.allocUnsafe(1 << 20);
+	len = 0;
 
-const CHUNK_INSERT = `INSERT INTO lease_chunk (dim, grp, space_id, server_id, t_first, t_last, n, ev)
-	SELECT value ->> 0, CASE value ->> 0 WHEN 0 THEN unhex(value ->> 1) ELSE value ->> 1 END, ?1, ?2, value ->> 2, value ->> 3, value ->> 4,
-		jsonb_extract(value, '$[5]')
-	FROM jsonb_each(?3)`;
+	private room(n: number): void {
+		if (this.len + n <= this.buf.length) return;
+		const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+		this.buf.copy(next, 0, 0, this.len);
+		this.buf = next;
+	}
+
+	byte(c: number): void {
+		this.room(1);
+		this.buf[this.len++] = c;
+	}
+
+	ascii(text: string): void {
+		const n = text.length;
+		this.room(n);
+		// Short constant pieces byte by byte: Buffer#write's call overhead costs more than these few bytes.
+		if (n <= 8) for (let i = 0; i < n; i++) this.buf[this.len++] = text.charCodeAt(i);
+		else this.len += this.buf.write(text, this.len, 'latin1');
+	}
+
+	/** An integer of magnitude below 2^53 (times and row ids). */
+	int(n: number): void {
+		this.room(17);
+		const buf = this.buf;
+		if (n < 0) {
+			buf[this.len++] = 0x2d;
+			n = -n;
+		}
+		if (n < 0x80000000) {
+			// 32-bit arithmetic: every time before 2038 and every row id in practice.
+			let digits = 1;
+			for (let p = 10; p <= n && digits < 10; p *= 10) digits++;
+			let at = (this.len += digits);
+			let v = n | 0;
+			do {
+				const q = (v / 10) | 0;
+				buf[--at] = 0x30 + v - q * 10;
+				v = q;
+			} while (v > 0);
+			return;
+		}
+		this.len += buf.write(String(n), this.len, 'latin1');
+	}
+
+	ref(n: number): void {
+		if (n === 0) this.ascii('null');
+		else this.int(n);
+	}
+
+	time(n: number): void {
+		if (Number.isNaN(n)) this.ascii('null');
+		else this.int(n);
+	}
+
+	take(): Buffer {
+		const out = Buffer.from(this.buf.subarray(0, this.len));
+		this.len = 0;
+		return out;
+	}
+}
+
+const CHUNK_INSERT = `INSERT INTO lease_chunk (ip, family, space_id, server_id, client_ref, host_ref, t_first, t_last, n, ev)
+	SELECT unhex(value ->> 0), value ->> 1, ?1, ?2, value ->> 2, value ->> 3, value ->> 5, value ->> 6, value ->> 7, jsonb_extract(value, '$[4]')
+	FROM jsonb_each(CAST(?3 AS TEXT))`;
 
 const PAGE_INSERT = `INSERT INTO lease_page (t_first, t_last, n, ev)
-	SELECT value ->> 0, value ->> 1, value ->> 2, jsonb_extract(value, '$[3]') FROM jsonb_each(?1)`;
+	SELECT value ->> 0, value ->> 1, value ->> 2, jsonb_extract(value, '$[3]') FROM jsonb_each(CAST(?1 AS TEXT))`;
 
-/** Bytes per statement: small enough that SQLite starts on one while this thread builds the next. */
-const STATEMENT_BYTES = 1 << 20;
+/** Stored events of the same key overlapping each candidate: [candidate index, JSON of the chunk's events]. */
+const OVERLAPS = `SELECT k.key AS g, json(c.ev) AS ev FROM json_each(?3) k
+	JOIN lease_chunk c ON c.ip = unhex(k.value ->> 0) AND c.t_first BETWEEN k.value ->> 3 AND k.value ->> 5
+	WHERE c.t_last >= k.value ->> 4 AND c.space_id = ?1 AND c.server_id IS ?2
+		AND c.client_ref IS k.value ->> 1 AND c.host_ref IS k.value ->> 2`;
 
-type Send = (sql: string, params: (string | number | null | Buffer)[]) => void;
-type Target = { serverId: number | null; spaceId: number };
+/** Groups (chunk keys) per statement, and events per page statement: small enough that no statement's text is large. */
+const GROUPS_PER_STATEMENT = 4000;
+const EVENTS_PER_PAGE_STATEMENT = 16 * 1024;
 
 /**
  * Writes events of one server (or none) into one address space, in the caller's transaction. Duplicates — the same
  * address, server, client, host, time and kind, within the batch or already stored — are dropped. Returns how
  * many events were written.
  */
-export async function writeHistory(tx: Store, target: Target, cols: HistoryColumns, signal?: AbortSignal): Promise<number> {
+export async function writeHistory(tx: Store, target: { serverId: number | null; spaceId: number }, cols: HistoryColumns, signal?: AbortSignal): Promise<number> {
 	if (cols.n === 0) return 0;
 	const order = timeOrder(cols);
 	const keep = keepFirstOfEach(cols, order);
-	const newest = (await tx.get<{ t: number | null }>('SELECT max(t_last) AS t FROM lease_page'))?.t ?? null;
-	// Usually a log read on from where it stopped: every event is newer than all stored, and nothing is looked up.
-	if (newest !== null && cols.ts[order[0]] <= newest) await dropStored(tx, target, cols, order, keep, newest, signal);
-	signal?.throwIfAborted();
-	let n = 0;
-	for (let j = 0; j < order.length; j++) if (keep[order[j]]) order[n++] = order[j];
-	if (n === 0) return 0;
-	const kept = order.subarray(0, n);
 	// Statements go out as they are built: SQLite's thread inserts one while this thread builds the next.
 	const pending: Promise<unknown>[] = [];
-	const send: Send = (sql, params) => {
+	const send = (sql: string, params: (string | number | null | Buffer)[]) => {
 		const p = tx.run(sql, params);
 		p.catch(() => undefined);
 		pending.push(p);
 	};
-	sendPages(cols, kept, target, send);
-	const events = encodeEvents(cols, kept);
-	for (const dim of [DIM.address, DIM.client, DIM.host]) sendChunks(cols, kept, events, dim, target, send);
+	const newest = (await tx.get<{ t: number | null }>('SELECT max(t_last) AS t FROM lease_page'))?.t ?? null;
+	let chunks: Chunks;
+	if (newest !== null && cols.ts[order[0]] <= newest) {
+		// Some events may be stored already: their chunk keys are looked up before anything is written.
+		chunks = chunkOrder(cols, keep);
+		await dropStored(tx, target, cols, chunks, keep, newest, signal);
+		signal?.throwIfAborted();
+		sendPages(cols, order, keep, target, send);
+	} else {
+		// The usual case, a log read on from where it stopped: the pages go first, and SQLite writes them
+		// while this thread sorts the chunks.
+		sendPages(cols, order, keep, target, send);
+		chunks = chunkOrder(cols, keep);
+	}
+	const written = sendChunks(cols, chunks, keep, target, send);
 	await Promise.all(pending);
-	return n;
+	return written;
 }
+
+type Send = (sql: string, params: (string | number | null | Buffer)[]) => void;
 
 /** Event indexes in time order (stable); a log is usually in order already, and then nothing is sorted. */
 function timeOrder(cols: HistoryColumns): Uint32Array {
@@ -213,143 +248,127 @@ function keepFirstOfEach(cols: HistoryColumns, order: Uint32Array): Uint8Array {
 	return keep;
 }
 
-/** Each kept event as a chunk element, [ts, kind, ip hex, client, host, user, expires], encoded once for all three copies. */
-interface Encoded {
-	bytes: Buffer;
-	/** Where kept event k's bytes start (k + 1: where they end). */
-	at: Uint32Array;
+/** Kept events in chunk order (address, client, host, time, kind) and where each chunk starts (plus the end). */
+interface Chunks {
+	order: Uint32Array;
+	starts: number[];
 }
 
-function encodeEvents(cols: HistoryColumns, kept: Uint32Array): Encoded {
-	const out = new JsonbBytes();
-	const at = new Uint32Array(kept.length + 1);
-	for (let k = 0; k < kept.length; k++) {
-		const i = kept[k];
-		at[k] = out.len;
-		const e = out.openSmall();
-		out.int(cols.ts[i]);
-		out.int(cols.kind[i]);
-		out.text(cols.addresses[cols.ip[i]].hex);
-		out.ref(cols.client[i]);
-		out.ref(cols.host[i]);
-		out.ref(cols.user[i]);
-		out.time(cols.expires[i]);
-		out.closeSmall(e);
+function chunkOrder(cols: HistoryColumns, keep: Uint8Array): Chunks {
+	const { n, ip, ts, kind, client, host } = cols;
+	// Address order (rank of each distinct address), so chunk inserts land on neighbouring index pages.
+	const byHex = cols.addresses.map((_, i) => i).sort((a, b) => (cols.addresses[a].hex < cols.addresses[b].hex ? -1 : 1));
+	const rank = new Int32Array(cols.addresses.length);
+	byHex.forEach((a, r) => (rank[a] = r));
+	// Counting sort by address rank keeps each address's events in batch order; then each address's run is put
+	// in (client, host, ts, kind) order — already so for the usual run of one client in time order.
+	const start = new Int32Array(byHex.length + 1);
+	let kept = 0;
+	for (let i = 0; i < n; i++) {
+		if (!keep[i]) continue;
+		start[rank[ip[i]] + 1]++;
+		kept++;
 	}
-	at[kept.length] = out.len;
-	return { bytes: out.buf, at };
-}
-
-/**
- * One dimension's chunks: the kept events by group of keys (stable, so each group's events stay in time order), cut
- * at bucket edges; in each cut, a key with OWN_CHUNK events or more (or alone) gets rows of its own, the rest share
- * the group's row. Rows are [dim, grp, t_first, t_last, n, [event …]].
- */
-function sendChunks(cols: HistoryColumns, kept: Uint32Array, events: Encoded, dim: number, target: Target, send: Send): void {
-	const { ts } = cols;
-	const keyCol = dim === DIM.address ? cols.ip : dim === DIM.client ? cols.client : cols.host;
-	// Group of each key: addresses by their group (kept on the address object), ids by id >> GROUP_BITS.
-	let groupOf: Int32Array | undefined;
-	const groupHex: string[] = [];
-	let groups: number;
-	let maxKey = 0;
-	if (dim === DIM.address) {
-		const of = (groupOf = new Int32Array(cols.addresses.length));
-		cols.addresses.forEach((a, i) => {
-			const g = (a.group ??= addressGroup(a.hex));
-			if (g.batch !== cols.stamp) {
-				g.batch = cols.stamp;
-				g.index = groupHex.push(g.hex) - 1;
-			}
-			of[i] = g.index!;
-		});
-		groups = groupHex.length;
-		maxKey = cols.addresses.length - 1;
-	} else {
-		for (let k = 0; k < kept.length; k++) maxKey = Math.max(maxKey, keyCol[kept[k]]);
-		groups = (maxKey >> GROUP_BITS) + 1;
+	for (let r = 0; r < byHex.length; r++) start[r + 1] += start[r];
+	const order = new Uint32Array(kept);
+	const fill = start.slice(0, byHex.length);
+	for (let i = 0; i < n; i++) if (keep[i]) order[fill[rank[ip[i]]]++] = i;
+	const cmp = (a: number, b: number) => client[a] - client[b] || host[a] - host[b] || ts[a] - ts[b] || kind[a] - kind[b];
+	for (let r = 0; r < byHex.length; r++) {
+		const lo = start[r];
+		const hi = start[r + 1];
+		let sorted = true;
+		for (let j = lo + 1; j < hi && sorted; j++) if (cmp(order[j - 1], order[j]) > 0) sorted = false;
+		if (!sorted) order.subarray(lo, hi).sort(cmp);
 	}
-	const has = (key: number) => dim === DIM.address || key > 0;
-	const group = (key: number) => (groupOf ? groupOf[key] : key >> GROUP_BITS);
-	// Counting sort of kept positions by group.
-	const start = new Int32Array(groups + 1);
-	for (let k = 0; k < kept.length; k++) {
-		const key = keyCol[kept[k]];
-		if (has(key)) start[group(key) + 1]++;
-	}
-	for (let g = 0; g < groups; g++) start[g + 1] += start[g];
-	const sorted = new Uint32Array(start[groups]);
-	const fill = start.slice(0, groups);
-	for (let k = 0; k < kept.length; k++) {
-		const key = keyCol[kept[k]];
-		if (has(key)) sorted[fill[group(key)]++] = k;
-	}
-	const counts = new Int32Array(maxKey + 1);
-	const out = new JsonbBytes();
-	let outer = out.open();
-	const row = (grpKey: number, own: boolean, list: ArrayLike<number>, lo: number, hi: number) => {
-		for (let a = lo; a < hi; a += CHUNK_MAX) {
-			const b = Math.min(hi, a + CHUNK_MAX);
-			const r = out.open();
-			out.int(dim);
-			if (dim === DIM.address) out.text(own ? cols.addresses[grpKey].hex : groupHex[groupOf![grpKey]]);
-			else out.int(own ? grpKey : refGroup(grpKey));
-			out.int(ts[kept[list[a]]]);
-			out.int(ts[kept[list[b - 1]]]);
-			out.int(b - a);
-			const e = out.open();
-			for (let j = a; j < b; j++) out.copy(events.bytes, events.at[list[j]], events.at[list[j] + 1]);
-			out.close(e);
-			out.close(r);
+	// Chunk boundaries: a new key, a new bucket, or a full chunk.
+	const starts: number[] = [];
+	let prev = -1;
+	let inChunk = 0;
+	for (let j = 0; j < kept; j++) {
+		const i = order[j];
+		const same = prev >= 0 && ip[prev] === ip[i] && client[prev] === client[i] && host[prev] === host[i];
+		if (!same || Math.floor(ts[prev] / BUCKET) !== Math.floor(ts[i] / BUCKET) || inChunk === CHUNK_MAX) {
+			starts.push(j);
+			inChunk = 0;
 		}
-		if (out.len >= STATEMENT_BYTES) {
-			out.close(outer);
+		inChunk++;
+		prev = i;
+	}
+	starts.push(kept);
+	return { order, starts };
+}
+
+/** The chunk statements: [hex, family, client, host, [[ts, kind, user, expires] …], t_first, t_last, n] per chunk. */
+function sendChunks(cols: HistoryColumns, chunks: Chunks, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send): number {
+	const { ip, ts, kind, client, host } = cols;
+	const { order, starts } = chunks;
+	const out = new JsonBytes();
+	let written = 0;
+	let groups = 0;
+	for (let g = 0; g + 1 < starts.length; g++) {
+		let first = -1;
+		let last = -1;
+		let count = 0;
+		for (let j = starts[g]; j < starts[g + 1]; j++) {
+			const i = order[j];
+			if (!keep[i]) continue;
+			if (count === 0) {
+				first = i;
+				const a = cols.addresses[ip[i]];
+				out.ascii(groups ? ',["' : '[["');
+				out.ascii(a.hex);
+				out.ascii('",');
+				out.int(a.family);
+				out.byte(0x2c);
+				out.ref(client[i]);
+				out.byte(0x2c);
+				out.ref(host[i]);
+				out.ascii(',[');
+			} else out.byte(0x2c);
+			out.byte(0x5b);
+			out.int(ts[i]);
+			out.byte(0x2c);
+			out.int(kind[i]);
+			out.byte(0x2c);
+			out.ref(cols.user[i]);
+			out.byte(0x2c);
+			out.time(cols.expires[i]);
+			out.byte(0x5d);
+			last = i;
+			count++;
+		}
+		if (count === 0) continue;
+		// The chunk's events went first so its bounds are known; they close the row.
+		out.ascii('],');
+		out.int(ts[first]);
+		out.byte(0x2c);
+		out.int(ts[last]);
+		out.byte(0x2c);
+		out.int(count);
+		out.byte(0x5d);
+		written += count;
+		if (++groups === GROUPS_PER_STATEMENT) {
+			out.byte(0x5d);
 			send(CHUNK_INSERT, [target.spaceId, target.serverId, out.take()]);
-			outer = out.open();
-		}
-	};
-	for (let g = 0; g < groups; g++) {
-		for (let lo = start[g]; lo < start[g + 1]; ) {
-			// One bucket's run of this group.
-			const bucket = Math.floor(ts[kept[sorted[lo]]] / BUCKET);
-			let hi = lo + 1;
-			while (hi < start[g + 1] && Math.floor(ts[kept[sorted[hi]]] / BUCKET) === bucket) hi++;
-			let keys = 0;
-			let dense = 0;
-			for (let j = lo; j < hi; j++) {
-				const c = ++counts[keyCol[kept[sorted[j]]]];
-				if (c === 1) keys++;
-				if (c === OWN_CHUNK) dense++;
-			}
-			const first = keyCol[kept[sorted[lo]]];
-			if (keys === 1) row(first, true, sorted, lo, hi);
-			else if (dense === 0) row(first, false, sorted, lo, hi);
-			else {
-				// Mixed: each dense key's events, then the sparse keys' events together (stable: time order within each).
-				const part = Array.from(sorted.subarray(lo, hi));
-				const rank = (k: number) => (counts[keyCol[kept[k]]] >= OWN_CHUNK ? keyCol[kept[k]] : -1);
-				part.sort((x, y) => rank(x) - rank(y));
-				for (let a = 0; a < part.length; ) {
-					const r = rank(part[a]);
-					let b = a + 1;
-					while (b < part.length && rank(part[b]) === r) b++;
-					row(keyCol[kept[part[a]]], r >= 0, part, a, b);
-					a = b;
-				}
-			}
-			for (let j = lo; j < hi; j++) counts[keyCol[kept[sorted[j]]]] = 0;
-			lo = hi;
+			groups = 0;
 		}
 	}
-	out.close(outer);
-	if (out.len > 5) send(CHUNK_INSERT, [target.spaceId, target.serverId, out.take()]);
+	if (groups) {
+		out.byte(0x5d);
+		send(CHUNK_INSERT, [target.spaceId, target.serverId, out.take()]);
+	}
+	return written;
 }
 
 /** The page statements: the kept events in time order, PAGE_MAX to a page: [t_first, t_last, n, [[ts, kind, family, hex, space, server, client, host, user, expires] …]]. */
-function sendPages(cols: HistoryColumns, kept: Uint32Array, target: Target, send: Send): void {
+function sendPages(cols: HistoryColumns, order: Uint32Array, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send): void {
 	const { ip, ts, kind, client, host } = cols;
-	const out = new JsonbBytes();
-	let outer = out.open();
+	const kept: number[] = [];
+	for (let j = 0; j < order.length; j++) if (keep[order[j]]) kept.push(order[j]);
+	const server = target.serverId === null ? 'null' : String(target.serverId);
+	const out = new JsonBytes();
+	let pages = 0;
 	for (let p = 0, end = 0; p < kept.length; p = end) {
 		// A page ends at PAGE_MAX events or at a time bucket's edge, so no page spans more than a bucket either.
 		const bucket = Math.floor(ts[kept[p]] / BUCKET);
@@ -360,80 +379,87 @@ function sendPages(cols: HistoryColumns, kept: Uint32Array, target: Target, send
 				break;
 			}
 		}
-		const page = out.open();
+		out.ascii(pages ? ',[' : '[[');
 		out.int(ts[kept[p]]);
+		out.byte(0x2c);
 		out.int(ts[kept[end - 1]]);
+		out.byte(0x2c);
 		out.int(end - p);
-		const list = out.open();
+		out.ascii(',[');
 		for (let j = p; j < end; j++) {
 			const i = kept[j];
 			const a = cols.addresses[ip[i]];
-			const e = out.openSmall();
+			out.ascii(j > p ? ',[' : '[');
 			out.int(ts[i]);
+			out.byte(0x2c);
 			out.int(kind[i]);
+			out.byte(0x2c);
 			out.int(a.family);
-			out.text(a.hex);
+			out.ascii(',"');
+			out.ascii(a.hex);
+			out.ascii('",');
 			out.int(target.spaceId);
-			if (target.serverId === null) out.nil();
-			else out.int(target.serverId);
+			out.byte(0x2c);
+			out.ascii(server);
+			out.byte(0x2c);
 			out.ref(client[i]);
+			out.byte(0x2c);
 			out.ref(host[i]);
+			out.byte(0x2c);
 			out.ref(cols.user[i]);
+			out.byte(0x2c);
 			out.time(cols.expires[i]);
-			out.closeSmall(e);
+			out.byte(0x5d);
 		}
-		out.close(list);
-		out.close(page);
-		if (out.len >= STATEMENT_BYTES) {
-			out.close(outer);
+		out.ascii(']]');
+		if (++pages * PAGE_MAX >= EVENTS_PER_PAGE_STATEMENT) {
+			out.byte(0x5d);
 			send(PAGE_INSERT, [out.take()]);
-			outer = out.open();
+			pages = 0;
 		}
 	}
-	out.close(outer);
-	if (out.len > 5) send(PAGE_INSERT, [out.take()]);
+	if (pages) {
+		out.byte(0x5d);
+		send(PAGE_INSERT, [out.take()]);
+	}
 }
 
-/** Stored events of the address copies in the candidates' chunks and time ranges: [grp hex, bucket start, lo, hi, ip hex] each. */
-const STORED = `SELECT e.value ->> 0 AS ts, e.value ->> 1 AS kind, e.value ->> 2 AS hex, e.value ->> 3 AS client, e.value ->> 4 AS host
-	FROM json_each(?3) k
-	JOIN lease_chunk c ON c.dim = 0 AND c.grp = unhex(k.value ->> 0) AND c.t_first BETWEEN k.value ->> 1 AND k.value ->> 3
-	JOIN jsonb_each(c.ev) e
-	WHERE c.t_last >= k.value ->> 2 AND c.space_id = ?1 AND c.server_id IS ?2
-		AND e.value ->> 2 = k.value ->> 4 AND e.value ->> 0 BETWEEN k.value ->> 2 AND k.value ->> 3`;
-
-/** Keys per duplicate-check statement. */
-const KEYS_PER_STATEMENT = 4000;
-
-/** Clears `keep` for events already stored under the same address, server, client, host, time and kind (only events as old as `newest` are asked). */
-async function dropStored(tx: Store, target: Target, cols: HistoryColumns, order: Uint32Array, keep: Uint8Array, newest: number, signal?: AbortSignal): Promise<void> {
-	const { ts, ip, kind, client, host } = cols;
-	// Per address and bucket: the time range of the batch's candidates.
-	const ranges = new Map<string, [number, number, number, number]>();
-	for (const i of order) {
-		if (!keep[i] || ts[i] > newest) continue;
-		const id = `${ip[i]}|${bucketStart(ts[i])}`;
-		const r = ranges.get(id);
-		if (r) r[3] = Math.max(r[3], ts[i]);
-		else ranges.set(id, [ip[i], bucketStart(ts[i]), ts[i], ts[i]]);
-	}
-	const keys: unknown[][] = [];
-	for (const [a, bucket, lo, hi] of ranges.values()) {
-		const hex = cols.addresses[a].hex;
-		keys.push([hex, bucket, lo, hi, hex], [addressGroupHex(hex), bucket, lo, hi, hex]);
-	}
-	const stored = new Set<string>();
-	for (let c = 0; c < keys.length; c += KEYS_PER_STATEMENT) {
+/** Clears `keep` for events already stored under the same key, time and kind (only chunks as old as `newest` are asked). */
+async function dropStored(
+	tx: Store,
+	target: { serverId: number | null; spaceId: number },
+	cols: HistoryColumns,
+	chunks: Chunks,
+	keep: Uint8Array,
+	newest: number,
+	signal?: AbortSignal,
+): Promise<void> {
+	const { ts, kind } = cols;
+	const { order, starts } = chunks;
+	const candidates: number[] = [];
+	for (let g = 0; g + 1 < starts.length; g++) if (ts[order[starts[g]]] <= newest) candidates.push(g);
+	for (let c = 0; c < candidates.length; c += GROUPS_PER_STATEMENT) {
 		signal?.throwIfAborted();
-		const rows = await tx.all<{ ts: number; kind: number; hex: string; client: number | null; host: number | null }>(STORED, [
-			target.spaceId,
-			target.serverId,
-			JSON.stringify(keys.slice(c, c + KEYS_PER_STATEMENT)),
-		]);
-		for (const r of rows) stored.add(`${r.hex}|${r.client ?? 0}|${r.host ?? 0}|${r.ts}|${r.kind}`);
-	}
-	if (stored.size === 0) return;
-	for (const i of order) {
-		if (keep[i] && ts[i] <= newest && stored.has(`${cols.addresses[ip[i]].hex}|${client[i]}|${host[i]}|${ts[i]}|${kind[i]}`)) keep[i] = 0;
+		const part = candidates.slice(c, c + GROUPS_PER_STATEMENT);
+		const keys = part.map(g => {
+			const i = order[starts[g]];
+			const first = ts[i];
+			const a = cols.addresses[cols.ip[i]];
+			return [a.hex, cols.client[i] || null, cols.host[i] || null, bucketStart(first), first, ts[order[starts[g + 1] - 1]]];
+		});
+		const found = await tx.all<{ g: number; ev: string }>(OVERLAPS, [target.spaceId, target.serverId, JSON.stringify(keys)]);
+		const stored = new Map<number, Set<string>>();
+		for (const f of found) {
+			let set = stored.get(f.g);
+			if (!set) stored.set(f.g, (set = new Set()));
+			for (const e of JSON.parse(f.ev) as number[][]) set.add(`${e[0]}|${e[1]}`);
+		}
+		for (const [at, set] of stored) {
+			const g = part[at];
+			for (let j = starts[g]; j < starts[g + 1]; j++) {
+				const i = order[j];
+				if (set.has(`${ts[i]}|${kind[i]}`)) keep[i] = 0;
+			}
+		}
 	}
 }

@@ -1,7 +1,6 @@
 // Retention of the event history: the `retention.days` setting and the purge that enforces it in bounded batches.
 import type { Store } from './database.js';
 import { audit } from './audit.js';
-import { DIM } from './lease-history-keys.js';
 
 export const RETENTION_SETTING = 'retention.days';
 /** Three years: the Microsoft IPAM forensics horizon. */
@@ -111,8 +110,8 @@ async function purgeRows(tx: Store, table: string, cutoff: number, batch: number
  * once none is left, the chunks and pages straddling the cutoff, rewritten to keep only their events at or after it.
  */
 async function purgeHistoryBatch(tx: Store, cutoff: number, batch: number): Promise<{ events: number; more: boolean }> {
-	const gone = await tx.all<{ dim: number; n: number }>(
-		`DELETE FROM lease_chunk WHERE id IN (SELECT id FROM lease_chunk WHERE t_first < ?1 AND t_last < ?1 ORDER BY t_first LIMIT ?2) RETURNING dim, n`,
+	const gone = await tx.all<{ n: number }>(
+		`DELETE FROM lease_chunk WHERE id IN (SELECT id FROM lease_chunk WHERE t_first < ?1 AND t_last < ?1 ORDER BY t_first LIMIT ?2) RETURNING n`,
 		[cutoff, batch],
 	);
 	if (gone.length > 0) {
@@ -121,8 +120,7 @@ async function purgeHistoryBatch(tx: Store, cutoff: number, batch: number): Prom
 			cutoff,
 			Math.max(1, Math.ceil(batch / 64)),
 		]);
-		// Each event has a copy per lookup dimension: the address copies count the events.
-		return { events: gone.reduce((sum, r) => sum + (r.dim === DIM.address ? r.n : 0), 0), more: true };
+		return { events: gone.reduce((sum, r) => sum + r.n, 0), more: true };
 	}
 	await tx.run('DELETE FROM lease_page WHERE t_first < ?1 AND t_last < ?1', [cutoff]);
 	// What is left older than the cutoff straddles it (t_first < cutoff <= t_last): within one bucket of it.
@@ -131,7 +129,7 @@ async function purgeHistoryBatch(tx: Store, cutoff: number, batch: number): Prom
 		`UPDATE ${table} SET n = json_array_length(ev), t_first = ev ->> '$[0][0]' WHERE t_first < ?1`,
 	];
 	const removed = (await tx.get<{ n: number }>(
-		`SELECT count(*) AS n FROM lease_chunk c, jsonb_each(c.ev) e WHERE c.t_first < ?1 AND c.dim = ${DIM.address} AND e.value ->> 0 < ?1`,
+		'SELECT count(*) AS n FROM lease_chunk c, jsonb_each(c.ev) e WHERE c.t_first < ?1 AND e.value ->> 0 < ?1',
 		[cutoff],
 	))!.n;
 	for (const sql of [...keepNewer('lease_chunk'), ...keepNewer('lease_page')]) await tx.run(sql, [cutoff]);

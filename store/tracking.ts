@@ -11,7 +11,7 @@
 // it (to know who held the address when the window opened, and when that holding ended).
 // Strings in rows come from the network: sanitize them at display (renderRows does).
 import type { Store } from './database.js';
-import { addressGrps, bucketStart, BUCKET_BITS, refGrpsSql } from './lease-history-keys.js';
+import { bucketStart, BUCKET_BITS } from './lease-history.js';
 import { parseAddress, addressKeyHex, formatKey, tryParseAddress, type Family } from '../source/domain/ip.js';
 import { parseClientTerm, tryParseMac } from '../source/domain/mac.js';
 import { buildHoldings, DEFAULT_SKEW, holdsAt, overlaps, type EndReason, type Holding, type TimelineEvent } from '../source/domain/timeline.js';
@@ -171,14 +171,12 @@ interface AddressEvents {
 async function addressEvents(store: Store, reads: AddressRead[], cap: number): Promise<AddressEvents[]> {
 	const parts = reads.flatMap((r, i) => {
 		const [from, to] = bounds(r.w);
-		// The address's chunks and its group's (lease-history-keys.ts), then its own events.
-		const select = (part: number) => `SELECT * FROM (SELECT ${i} AS item, ${part} AS part, ${EVENT_COLUMNS} FROM lease_event WHERE grp IN (?, ?) AND ip = ?`;
-		const key = [...addressGrps(r.key), r.key];
+		const select = (part: number) => `SELECT * FROM (SELECT ${i} AS item, ${part} AS part, ${EVENT_COLUMNS} FROM lease_event WHERE ip = ?`;
 		return [
 			// t_first/t_last bound which chunks are unpacked (a chunk never crosses a bucket: see lease-history.ts).
-			{ sql: `${select(0)} AND t_first < ? AND ts < ? ORDER BY ts DESC LIMIT ${EDGE})`, params: [...key, from, from] },
-			{ sql: `${select(1)} AND t_first BETWEEN ? AND ? AND t_last >= ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ${cap + 1})`, params: [...key, bucketStart(from), to, from, from, to] },
-			{ sql: `${select(2)} AND t_first BETWEEN ? AND ? AND t_last > ? AND ts > ? ORDER BY ts LIMIT ${EDGE})`, params: [...key, bucketStart(to), afterBound(to), to, to] },
+			{ sql: `${select(0)} AND t_first < ? AND ts < ? ORDER BY ts DESC LIMIT ${EDGE})`, params: [r.key, from, from] },
+			{ sql: `${select(1)} AND t_first BETWEEN ? AND ? AND t_last >= ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ${cap + 1})`, params: [r.key, bucketStart(from), to, from, from, to] },
+			{ sql: `${select(2)} AND t_first BETWEEN ? AND ? AND t_last > ? AND ts > ? ORDER BY ts LIMIT ${EDGE})`, params: [r.key, bucketStart(to), afterBound(to), to, to] },
 		];
 	});
 	const out: AddressEvents[] = reads.map(() => ({ events: [], capped: false, before: 0, after: 0 }));
@@ -460,21 +458,17 @@ const CLIENT_LOOKBACK = 10 * 86400;
 function probeParams(h: Holding, o: TrackOptions): unknown[] {
 	const after = h.from + (o.skew ?? DEFAULT_SKEW);
 	const until = h.to ?? FAR_FUTURE;
-	const key = Buffer.from(h.ip, 'hex');
-	return [...addressGrps(key), key, bucketStart(after), until, after, after, until, h.clientRef ?? 0];
+	return [Buffer.from(h.ip, 'hex'), bucketStart(after), until, after, after, until, h.clientRef ?? 0];
 }
-
-/** The client copies of the events of the ids in ?1 (a JSON array): their chunks and their groups', then their own events. */
-const CLIENTS_OF_1 = `grp IN (${refGrpsSql('SELECT value FROM json_each(?1)')}) AND client_ref IN (SELECT value FROM json_each(?1))`;
 
 async function holdingsOfClients(store: Store, ids: number[], w: TimeWindow, o: TrackOptions): Promise<{ holdings: Holding[]; capped: boolean }> {
 	const [from, to] = bounds(w);
 	const cap = o.maxEvents ?? 20_000;
 	const list = JSON.stringify(ids);
 	const rows = await store.all<EventRow & { ip: Buffer; part: number }>(
-		`SELECT * FROM (SELECT 1 AS part, ip, ${EVENT_COLUMNS} FROM lease_event_client WHERE ${CLIENTS_OF_1}
+		`SELECT * FROM (SELECT 1 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
 			AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2 AND ts BETWEEN ?2 AND ?3 ORDER BY ts LIMIT ?4)
-		 UNION ALL SELECT * FROM (SELECT 2 AS part, ip, ${EVENT_COLUMNS} FROM lease_event_client WHERE ${CLIENTS_OF_1}
+		 UNION ALL SELECT * FROM (SELECT 2 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
 			AND t_first BETWEEN ?6 AND ?7 AND t_last > ?3 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`,
 		[list, from - CLIENT_LOOKBACK, to, cap + 1, bucketStart(from - CLIENT_LOOKBACK), bucketStart(to), afterBound(to)],
 	);
@@ -494,7 +488,7 @@ async function holdingsOfClients(store: Store, ids: number[], w: TimeWindow, o: 
 	// Open-ended holdings (no release/expiry of their own): did another client take the address first?
 	const open = holdings.filter(h => h.end === 'held' || h.end === 'lease-end');
 	const probes = open.map((h, i) => ({
-		sql: `SELECT * FROM (SELECT ${i} AS item, ts FROM lease_event WHERE grp IN (?, ?) AND ip = ? AND t_first BETWEEN ? AND ? AND t_last > ?
+		sql: `SELECT * FROM (SELECT ${i} AS item, ts FROM lease_event WHERE ip = ? AND t_first BETWEEN ? AND ? AND t_last > ?
 			AND ts > ? AND ts <= ? AND kind IN (1, 2) AND coalesce(client_ref, 0) <> ? ORDER BY ts LIMIT 1)`,
 		params: probeParams(h, o),
 	}));
@@ -552,8 +546,8 @@ export async function trackHost(store: Store, term: string, w: TimeWindow, o: Tr
 	// The clients that used these names: their holdings are the host's addresses.
 	const clients = await store.all<{ client_ref: number }>(
 		`SELECT DISTINCT client_ref FROM (
-		   SELECT client_ref FROM lease_event_host WHERE grp IN (${refGrpsSql('SELECT value FROM json_each(?1)')}) AND t_first BETWEEN ?4 AND ?3
-			AND t_last >= ?2 AND host_ref IN (SELECT value FROM json_each(?1)) AND client_ref IS NOT NULL LIMIT 20000)`,
+		   SELECT client_ref FROM lease_chunk WHERE host_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?4 AND ?3 AND t_last >= ?2
+			AND client_ref IS NOT NULL LIMIT 20000)`,
 		[JSON.stringify(hosts.map(h => h.id)), from - 7 * 86400, to, bucketStart(from - 7 * 86400)],
 	);
 	const ids = clients.map(c => c.client_ref);

@@ -85,9 +85,7 @@ test('events written in batches read back exactly, by address and in time order,
 	assert.deepEqual(await paged(store), want, 'the time-ordered copy holds the same events');
 	// Reading it all again writes nothing.
 	assert.equal((await appendLeaseEvents(store, { serverId: null, spaceId: 1 }, events)).inserted, 0);
-	// One copy of each event per lookup dimension (address, client, host).
-	const copies = await store.all<{ dim: number; n: number }>('SELECT dim, sum(n) AS n FROM lease_chunk GROUP BY dim ORDER BY dim');
-	assert.deepEqual(copies, [0, 1, 2].map(dim => ({ dim, n: want.length })));
+	assert.equal((await store.get<{ n: number }>('SELECT sum(n) AS n FROM lease_chunk'))!.n, want.length);
 	await store.close();
 });
 
