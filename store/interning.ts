@@ -2,7 +2,6 @@
 // (one INSERT OR IGNORE … SELECT DISTINCT over json_each per batch for names not seen yet) with a per-connection cache.
 import type { Store } from './database.js';
 import type { ClientIdentity } from '../source/domain/client-key.js';
-import type { HistoryAddress } from './lease-history.js';
 import { userIdentity } from '../source/domain/client-key.js';
 
 /** Ids already resolved on this connection. Valid only while no other connection changed the store. */
@@ -14,8 +13,6 @@ export interface InternCache {
 	byMac: Map<string, number>;
 	byDuid: Map<string, number>;
 	byClientId: Map<string, number>;
-	/** Addresses by the spelling a record carries (null: not an address), so each spelling is parsed once. */
-	addresses: Map<string, HistoryAddress | null>;
 	dataVersion: number;
 }
 
@@ -31,8 +28,8 @@ const caches = new WeakMap<Store, InternCache>();
 export async function internCache(tx: Store): Promise<InternCache> {
 	const version = (await tx.get<{ data_version: number }>('PRAGMA data_version'))!.data_version;
 	let cache = caches.get(tx);
-	if (!cache || cache.dataVersion !== version || cache.clients.size + cache.hosts.size + cache.users.size + cache.addresses.size > CACHE_LIMIT) {
-		cache = { clients: new Map(), hosts: new Map(), users: new Map(), byMac: new Map(), byDuid: new Map(), byClientId: new Map(), addresses: new Map(), dataVersion: version };
+	if (!cache || cache.dataVersion !== version || cache.clients.size + cache.hosts.size + cache.users.size > CACHE_LIMIT) {
+		cache = { clients: new Map(), hosts: new Map(), users: new Map(), byMac: new Map(), byDuid: new Map(), byClientId: new Map(), dataVersion: version };
 		caches.set(tx, cache);
 	}
 	return cache;

@@ -72,17 +72,17 @@ export async function appendLeaseEvents(
 		if (freshHosts.size) await internHostNames(tx, cache, freshHosts);
 		if (freshUsers.size) await internUserNames(tx, cache, freshUsers);
 		signal?.throwIfAborted();
-		// Second pass: columns. A log names the same addresses over and over: each spelling is parsed once per connection.
+		// Second pass: columns. A log names the same addresses over and over: each spelling is parsed once.
 		const cols = new HistoryColumns(events.length);
+		const addresses = new Map<string, number>();
 		for (let j = 0; j < events.length; j++) {
 			const e = events[j];
-			let address = cache.addresses.get(e.ip);
-			if (address === undefined) {
+			let a = addresses.get(e.ip);
+			if (a === undefined) {
 				const key = addressKey(e.ip);
-				address = key ? { hex: key.hex, family: key.family } : null;
-				cache.addresses.set(e.ip, address);
+				a = key ? cols.addresses.push({ hex: key.hex, family: key.family }) - 1 : -1;
+				addresses.set(e.ip, a);
 			}
-			const a = address ? cols.listed(address) : -1;
 			if (a < 0) {
 				rejected.push({ index: j, message: `event ${j + 1}: "${e.ip}" is not an IP address` });
 				continue;

@@ -2,7 +2,6 @@
 // JavaScript columns (log ingest), with the duplicate check that makes re-reading a log a no-op. Lease-set
 // differences are packed set-wise in SQL by lease-history-stage.ts in the same format.
 import type { Store } from './database.js';
-import { JsonbBytes } from './jsonb-bytes.js';
 
 /** Chunks are confined to aligned buckets of 2^22 s (about 48.5 days): ts >> BUCKET_BITS. */
 export const BUCKET_BITS = 22;
@@ -17,29 +16,13 @@ export function bucketStart(ts: number): number {
 }
 
 /**
- * An address of a batch. A caller may keep these objects from batch to batch (lease-events.ts does, per
- * connection) so that each spelling of an address is parsed once; `listed` adds one to a batch.
- */
-export interface HistoryAddress {
-	hex: string;
-	family: number;
-	/** The batch (HistoryColumns.stamp) that last listed this address, and where. */
-	batch?: number;
-	index?: number;
-}
-
-let batches = 0;
-
-/**
  * Events with their references resolved, column by column (typed arrays: a million events make no garbage per
  * event). Reference columns use 0 for none (row ids start at 1); `expires` uses NaN.
  */
 export class HistoryColumns {
 	n = 0;
-	/** Tells this batch from others in the marks it leaves on shared address objects. */
-	readonly stamp = ++batches;
 	/** Distinct addresses of the batch; `ip` indexes into them. */
-	readonly addresses: HistoryAddress[] = [];
+	readonly addresses: { hex: string; family: number }[] = [];
 	ip: Int32Array;
 	ts: Float64Array;
 	kind: Uint8Array;
@@ -66,15 +49,6 @@ export class HistoryColumns {
 	}
 
 	private readonly byHex = new Map<string, number>();
-
-	/** The index of an address object in `addresses`, added when this batch has not listed it yet. */
-	listed(a: HistoryAddress): number {
-		if (a.batch !== this.stamp) {
-			a.batch = this.stamp;
-			a.index = this.addresses.push(a) - 1;
-		}
-		return a.index!;
-	}
 
 	push(ip: number, ts: number, kind: number, client: number, host: number, user: number, expires: number): void {
 		if (this.n === this.ts.length) this.grow();
@@ -105,27 +79,91 @@ export class HistoryColumns {
 	}
 }
 
+/**
+ * JSON text written straight into bytes: the statements of a large batch carry megabytes of numbers, and as
+ * JavaScript strings they would be garbage the collector must trace. SQLite reads it as CAST(? AS TEXT).
+ */
+class JsonBytes {
+	buf = Buffer.allocUnsafe(1 << 20);
+	len = 0;
+
+	private room(n: number): void {
+		if (this.len + n <= this.buf.length) return;
+		const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+		this.buf.copy(next, 0, 0, this.len);
+		this.buf = next;
+	}
+
+	byte(c: number): void {
+		this.room(1);
+		this.buf[this.len++] = c;
+	}
+
+	ascii(text: string): void {
+		const n = text.length;
+		this.room(n);
+		// Short constant pieces byte by byte: Buffer#write's call overhead costs more than these few bytes.
+		if (n <= 8) for (let i = 0; i < n; i++) this.buf[this.len++] = text.charCodeAt(i);
+		else this.len += this.buf.write(text, this.len, 'latin1');
+	}
+
+	/** An integer of magnitude below 2^53 (times and row ids). */
+	int(n: number): void {
+		this.room(17);
+		const buf = this.buf;
+		if (n < 0) {
+			buf[this.len++] = 0x2d;
+			n = -n;
+		}
+		if (n < 0x80000000) {
+			// 32-bit arithmetic: every time before 2038 and every row id in practice.
+			let digits = 1;
+			for (let p = 10; p <= n && digits < 10; p *= 10) digits++;
+			let at = (this.len += digits);
+			let v = n | 0;
+			do {
+				const q = (v / 10) | 0;
+				buf[--at] = 0x30 + v - q * 10;
+				v = q;
+			} while (v > 0);
+			return;
+		}
+		this.len += buf.write(String(n), this.len, 'latin1');
+	}
+
+	ref(n: number): void {
+		if (n === 0) this.ascii('null');
+		else this.int(n);
+	}
+
+	time(n: number): void {
+		if (Number.isNaN(n)) this.ascii('null');
+		else this.int(n);
+	}
+
+	take(): Buffer {
+		const out = Buffer.from(this.buf.subarray(0, this.len));
+		this.len = 0;
+		return out;
+	}
+}
+
 const CHUNK_INSERT = `INSERT INTO lease_chunk (ip, family, space_id, server_id, client_ref, host_ref, t_first, t_last, n, ev)
 	SELECT unhex(value ->> 0), value ->> 1, ?1, ?2, value ->> 2, value ->> 3, value ->> 5, value ->> 6, value ->> 7, jsonb_extract(value, '$[4]')
-	FROM jsonb_each(?3)`;
+	FROM jsonb_each(CAST(?3 AS TEXT))`;
 
 const PAGE_INSERT = `INSERT INTO lease_page (t_first, t_last, n, ev)
-	SELECT value ->> 0, value ->> 1, value ->> 2, jsonb_extract(value, '$[3]') FROM jsonb_each(?1)`;
+	SELECT value ->> 0, value ->> 1, value ->> 2, jsonb_extract(value, '$[3]') FROM jsonb_each(CAST(?1 AS TEXT))`;
 
-/**
- * Stored events of the same key overlapping each candidate: [candidate index, JSON of the chunk's events]. The keys
- * are read out of their JSON once (a json_each value is text, parsed again by every ->> on it) and drive the index.
- */
-const OVERLAPS = `WITH k AS MATERIALIZED (SELECT key AS g, unhex(value ->> 0) AS ip, value ->> 1 AS client, value ->> 2 AS host, value ->> 3 AS bucket,
-		value ->> 4 AS lo, value ->> 5 AS hi FROM json_each(?3))
-	SELECT k.g, json(c.ev) AS ev FROM k CROSS JOIN lease_chunk c ON c.ip = k.ip AND c.t_first BETWEEN k.bucket AND k.hi
-	WHERE c.t_last >= k.lo AND c.space_id = ?1 AND c.server_id IS ?2 AND c.client_ref IS k.client AND c.host_ref IS k.host`;
+/** Stored events of the same key overlapping each candidate: [candidate index, JSON of the chunk's events]. */
+const OVERLAPS = `SELECT k.key AS g, json(c.ev) AS ev FROM json_each(?3) k
+	JOIN lease_chunk c ON c.ip = unhex(k.value ->> 0) AND c.t_first BETWEEN k.value ->> 3 AND k.value ->> 5
+	WHERE c.t_last >= k.value ->> 4 AND c.space_id = ?1 AND c.server_id IS ?2
+		AND c.client_ref IS k.value ->> 1 AND c.host_ref IS k.value ->> 2`;
 
-/** Groups (chunk keys) per duplicate check, and bytes per statement: SQLite starts on one while this thread builds the next. */
+/** Groups (chunk keys) per statement, and events per page statement: small enough that no statement's text is large. */
 const GROUPS_PER_STATEMENT = 4000;
-const STATEMENT_BYTES = 1 << 20;
-/** A statement's buffer: one more row (a chunk of up to CHUNK_MAX events, or a page) fits past STATEMENT_BYTES without growing it. */
-const STATEMENT_BUFFER = STATEMENT_BYTES + CHUNK_MAX * 40;
+const EVENTS_PER_PAGE_STATEMENT = 16 * 1024;
 
 /**
  * Writes events of one server (or none) into one address space, in the caller's transaction. Duplicates — the same
@@ -261,67 +299,76 @@ function chunkOrder(cols: HistoryColumns, keep: Uint8Array): Chunks {
 	return { order, starts };
 }
 
-/** The chunk statements: [hex, family, client, host, [[ts, kind, user, expires] …], t_first, t_last, n] per chunk, as JSONB. */
+/** The chunk statements: [hex, family, client, host, [[ts, kind, user, expires] …], t_first, t_last, n] per chunk. */
 function sendChunks(cols: HistoryColumns, chunks: Chunks, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send): number {
 	const { ip, ts, kind, client, host } = cols;
 	const { order, starts } = chunks;
-	const out = new JsonbBytes(STATEMENT_BUFFER);
-	let outer = out.open();
+	const out = new JsonBytes();
 	let written = 0;
+	let groups = 0;
 	for (let g = 0; g + 1 < starts.length; g++) {
 		let first = -1;
 		let last = -1;
 		let count = 0;
-		let row = 0;
-		let events = 0;
 		for (let j = starts[g]; j < starts[g + 1]; j++) {
 			const i = order[j];
 			if (!keep[i]) continue;
 			if (count === 0) {
 				first = i;
 				const a = cols.addresses[ip[i]];
-				row = out.open();
-				out.text(a.hex);
+				out.ascii(groups ? ',["' : '[["');
+				out.ascii(a.hex);
+				out.ascii('",');
 				out.int(a.family);
+				out.byte(0x2c);
 				out.ref(client[i]);
+				out.byte(0x2c);
 				out.ref(host[i]);
-				events = out.open();
-			}
-			const e = out.openSmall();
+				out.ascii(',[');
+			} else out.byte(0x2c);
+			out.byte(0x5b);
 			out.int(ts[i]);
+			out.byte(0x2c);
 			out.int(kind[i]);
+			out.byte(0x2c);
 			out.ref(cols.user[i]);
+			out.byte(0x2c);
 			out.time(cols.expires[i]);
-			out.closeSmall(e);
+			out.byte(0x5d);
 			last = i;
 			count++;
 		}
 		if (count === 0) continue;
 		// The chunk's events went first so its bounds are known; they close the row.
-		out.close(events);
+		out.ascii('],');
 		out.int(ts[first]);
+		out.byte(0x2c);
 		out.int(ts[last]);
+		out.byte(0x2c);
 		out.int(count);
-		out.close(row);
+		out.byte(0x5d);
 		written += count;
-		if (out.len >= STATEMENT_BYTES) {
-			out.close(outer);
+		if (++groups === GROUPS_PER_STATEMENT) {
+			out.byte(0x5d);
 			send(CHUNK_INSERT, [target.spaceId, target.serverId, out.take()]);
-			outer = out.open();
+			groups = 0;
 		}
 	}
-	out.close(outer);
-	if (out.len > 5) send(CHUNK_INSERT, [target.spaceId, target.serverId, out.take()]);
+	if (groups) {
+		out.byte(0x5d);
+		send(CHUNK_INSERT, [target.spaceId, target.serverId, out.take()]);
+	}
 	return written;
 }
 
-/** The page statements: the kept events in time order, PAGE_MAX to a page: [t_first, t_last, n, [[ts, kind, family, hex, space, server, client, host, user, expires] …]], as JSONB. */
+/** The page statements: the kept events in time order, PAGE_MAX to a page: [t_first, t_last, n, [[ts, kind, family, hex, space, server, client, host, user, expires] …]]. */
 function sendPages(cols: HistoryColumns, order: Uint32Array, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send): void {
 	const { ip, ts, kind, client, host } = cols;
 	const kept: number[] = [];
 	for (let j = 0; j < order.length; j++) if (keep[order[j]]) kept.push(order[j]);
-	const out = new JsonbBytes(STATEMENT_BUFFER);
-	let outer = out.open();
+	const server = target.serverId === null ? 'null' : String(target.serverId);
+	const out = new JsonBytes();
+	let pages = 0;
 	for (let p = 0, end = 0; p < kept.length; p = end) {
 		// A page ends at PAGE_MAX events or at a time bucket's edge, so no page spans more than a bucket either.
 		const bucket = Math.floor(ts[kept[p]] / BUCKET);
@@ -332,38 +379,49 @@ function sendPages(cols: HistoryColumns, order: Uint32Array, keep: Uint8Array, t
 				break;
 			}
 		}
-		const page = out.open();
+		out.ascii(pages ? ',[' : '[[');
 		out.int(ts[kept[p]]);
+		out.byte(0x2c);
 		out.int(ts[kept[end - 1]]);
+		out.byte(0x2c);
 		out.int(end - p);
-		const events = out.open();
+		out.ascii(',[');
 		for (let j = p; j < end; j++) {
 			const i = kept[j];
 			const a = cols.addresses[ip[i]];
-			const e = out.openSmall();
+			out.ascii(j > p ? ',[' : '[');
 			out.int(ts[i]);
+			out.byte(0x2c);
 			out.int(kind[i]);
+			out.byte(0x2c);
 			out.int(a.family);
-			out.text(a.hex);
+			out.ascii(',"');
+			out.ascii(a.hex);
+			out.ascii('",');
 			out.int(target.spaceId);
-			if (target.serverId === null) out.nil();
-			else out.int(target.serverId);
+			out.byte(0x2c);
+			out.ascii(server);
+			out.byte(0x2c);
 			out.ref(client[i]);
+			out.byte(0x2c);
 			out.ref(host[i]);
+			out.byte(0x2c);
 			out.ref(cols.user[i]);
+			out.byte(0x2c);
 			out.time(cols.expires[i]);
-			out.closeSmall(e);
+			out.byte(0x5d);
 		}
-		out.close(events);
-		out.close(page);
-		if (out.len >= STATEMENT_BYTES) {
-			out.close(outer);
+		out.ascii(']]');
+		if (++pages * PAGE_MAX >= EVENTS_PER_PAGE_STATEMENT) {
+			out.byte(0x5d);
 			send(PAGE_INSERT, [out.take()]);
-			outer = out.open();
+			pages = 0;
 		}
 	}
-	out.close(outer);
-	if (out.len > 5) send(PAGE_INSERT, [out.take()]);
+	if (pages) {
+		out.byte(0x5d);
+		send(PAGE_INSERT, [out.take()]);
+	}
 }
 
 /** Clears `keep` for events already stored under the same key, time and kind (only chunks as old as `newest` are asked). */
