@@ -46,6 +46,9 @@ const BULK_UPSERT = `ON CONFLICT (space_id, ip, managed_by, managed_by_entity) D
 	serial_number = excluded.serial_number, assigned_at = coalesce(excluded.assigned_at, assigned_at),
 	expires_at = excluded.expires_at, updated_at = unixepoch()`;
 
+/** Prepared statements a writer keeps before finalizing the idle ones. */
+const KEPT_STATEMENTS = 16;
+
 /** Rows per statement: big enough that statement overhead vanishes, small enough that its text stays cheap to copy. */
 const BULK_CHUNK = 10_000;
 
@@ -181,9 +184,17 @@ export class AddressWriter {
 		if (!free) this.idle.set(sql, (free = []));
 		const stmt = free.pop();
 		if (stmt) return stmt;
+		if (this.prepared.length >= KEPT_STATEMENTS) await this.finalizeIdle();
 		const made = await this.tx.prepare(sql);
 		this.prepared.push(made);
 		return made;
+	}
+
+	/** Finalizes the statements no run is using (a file whose batches differ in which columns vary makes a shape each). */
+	private async finalizeIdle(): Promise<void> {
+		const idle = new Set([...this.idle.values()].flatMap(list => list.splice(0)));
+		this.prepared.splice(0, this.prepared.length, ...this.prepared.filter(s => !idle.has(s)));
+		await Promise.all([...idle].map(s => s.finalize()));
 	}
 }
 
