@@ -65,9 +65,7 @@ async function buildStatement(store: Store): Promise<Statement> {
 	// The nearest object starting at or below the address (largest first on a tie) decides: if it holds
 	// the address, the innermost holder shares its start (one seek); if not, any holder strictly contains
 	// it — its block ancestors, or for subnets (which nest only by discovered overlap) a shorter prefix
-	// of the address, looked up by key. Such a holder starts before the nearest one and so contains it
-	// (prefixes nest or are disjoint): only keys at or below the nearest start are looked up — for an
-	// IPv6 address outside every /64, the lengths up to where it and the nearest /64 part, not all 64.
+	// of the address, looked up by key.
 	const nearest = (table: string) =>
 		`SELECT t.id, t.start, t.end, t.prefix_len FROM ${table} t WHERE t.space_id = ?1 AND t.family = ?2 AND t.start <= ?3 ORDER BY t.start DESC, t.end DESC LIMIT 1`;
 	const sql = `WITH
@@ -83,7 +81,7 @@ async function buildStatement(store: Store): Promise<Statement> {
 		inner_subnet AS MATERIALIZED (
 			SELECT coalesce(
 				(SELECT t.id FROM ns JOIN subnet t ON t.space_id = ?1 AND t.family = ?2 AND t.start = ns.start AND t.end >= ?3 ORDER BY t.end LIMIT 1),
-				(SELECT t.id FROM ns JOIN json_each(?4) j ON j.value->>1 < ns.prefix_len AND unhex(j.value->>0) <= ns.start CROSS JOIN subnet t ON t.space_id = ?1 AND t.family = ?2
+				(SELECT t.id FROM ns JOIN json_each(?4) j ON j.value->>1 < ns.prefix_len CROSS JOIN subnet t ON t.space_id = ?1 AND t.family = ?2
 					AND t.start = unhex(j.value->>0) AND t.prefix_len = j.value->>1 WHERE ns.end < ?3 ORDER BY t.prefix_len DESC LIMIT 1)) AS id)
 	SELECT
 		(SELECT json_group_array(json(o)) FROM (SELECT json_object(${block.sql}) AS o FROM chain JOIN block t ON t.id = chain.id ORDER BY t.prefix_len)) AS blocks,
