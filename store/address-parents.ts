@@ -4,13 +4,15 @@
 // sorted run the containers overlapping [first, last] are read once and walked alongside the run.
 import type { Store } from './database.js';
 import { containingPrefixes, keyValue } from './containment.js';
-import { keyBuffer, type Family } from '../source/domain/ip.js';
+import { keyBuffer, maxValue, type Family } from '../source/domain/ip.js';
 
 interface Container {
 	id: number;
 	start: bigint;
 	end: bigint;
 }
+
+type Parents = { subnets: (number | null)[]; ranges: (number | null)[] };
 
 /** Ranges read back from a run's first address (ranges rarely nest, so the nearest few hold it if any does). */
 const NEAREST_RANGES = 8;
@@ -19,34 +21,86 @@ const NEAREST_RANGES = 8;
  * For addresses of one space and family sorted ascending, the id of the innermost subnet and range
  * holding each (null where none). Reads only.
  */
-export async function parentsOfSorted(
+export async function parentsOfSorted(tx: Store, spaceId: number, family: Family, values: bigint[]): Promise<Parents> {
+	if (values.length === 0) return { subnets: [], ranges: [] };
+	const hiKey = keyBuffer(family, values[values.length - 1]);
+	const w = await readContainers(tx, spaceId, family, values[0], 'AND start <= ?4', [hiKey]);
+	return { subnets: innermost([...w.holding, ...w.subnets], values), ranges: innermost([...w.nearest, ...w.ranges], values) };
+}
+
+/**
+ * The containers that can hold an address at or after `from`: `holding`, the subnets holding it (exact:
+ * its enclosing prefixes), `nearest`, the few ranges starting at or before it (as parentsOf scans), then
+ * the subnets and ranges starting after it, in start order, as far as `bound` (SQL on `start`, parameter ?4) lets them.
+ */
+async function readContainers(
 	tx: Store,
 	spaceId: number,
 	family: Family,
-	values: bigint[],
-): Promise<{ subnets: (number | null)[]; ranges: (number | null)[] }> {
-	if (values.length === 0) return { subnets: [], ranges: [] };
-	const lo = values[0];
-	const hi = values[values.length - 1];
-	const loKey = keyBuffer(family, lo);
-	const hiKey = keyBuffer(family, hi);
-	// Subnets holding the first address (exact: its enclosing prefixes), then those starting inside the run.
-	const outer = await containingPrefixes(tx, 'subnet', spaceId, { family, start: lo, end: lo }, { columns: 't.id, t.start, t.end' });
-	const subnets: Container[] = outer.map(toContainer);
-	await tx.each<{ id: number; start: Buffer; end: Buffer }>(
-		'SELECT id, start, end FROM subnet WHERE space_id = ? AND family = ? AND start > ? AND start <= ?',
-		[spaceId, family, loKey, hiKey],
-		r => subnets.push(toContainer(r)),
+	from: bigint,
+	bound: string,
+	boundParams: Buffer[],
+): Promise<{ holding: Container[]; nearest: Container[]; subnets: Container[]; ranges: Container[] }> {
+	const fromKey = keyBuffer(family, from);
+	const holding = (await containingPrefixes(tx, 'subnet', spaceId, { family, start: from, end: from }, { columns: 't.id, t.start, t.end' })).map(toContainer);
+	const params = [spaceId, family, fromKey, ...boundParams];
+	const subnets: Container[] = [];
+	await tx.each<{ id: number; start: Buffer; end: Buffer }>(`SELECT id, start, end FROM subnet WHERE space_id = ?1 AND family = ?2 AND start > ?3 ${bound}`, params, r =>
+		subnets.push(toContainer(r)),
 	);
-	// Ranges holding the first address: the few starting nearest before it (as parentsOf scans), then those starting inside the run.
+	const nearest: Container[] = [];
 	const ranges: Container[] = [];
-	await tx.each<{ id: number; start: Buffer; end: Buffer }>(
-		`SELECT id, start, end FROM (SELECT id, start, end FROM range WHERE space_id = ?1 AND family = ?2 AND start <= ?3 ORDER BY start DESC LIMIT ${NEAREST_RANGES})
-			UNION ALL SELECT id, start, end FROM range WHERE space_id = ?1 AND family = ?2 AND start > ?3 AND start <= ?4`,
-		[spaceId, family, loKey, hiKey],
-		r => ranges.push(toContainer(r)),
+	await tx.each<{ id: number; start: Buffer; end: Buffer; after: number }>(
+		`SELECT * FROM (SELECT id, start, end, 0 AS after FROM range WHERE space_id = ?1 AND family = ?2 AND start <= ?3 ORDER BY start DESC LIMIT ${NEAREST_RANGES})
+			UNION ALL SELECT * FROM (SELECT id, start, end, 1 AS after FROM range WHERE space_id = ?1 AND family = ?2 AND start > ?3 ${bound})`,
+		params,
+		r => (r.after ? ranges : nearest).push(toContainer(r)),
 	);
-	return { subnets: innermost(subnets, values), ranges: innermost(ranges, values) };
+	return { holding, nearest, subnets, ranges };
+}
+
+/** Subnets and ranges read per window: a sorted file of a million addresses over a few thousand subnets needs a few reads in all. */
+const WINDOW = 4096;
+
+/** The containers that can hold any address in [from, to]. */
+interface Window {
+	from: bigint;
+	to: bigint;
+	subnets: Container[];
+	ranges: Container[];
+}
+
+/**
+ * Parents for a stream of sorted chunks (a bulk import): containers are read a window at a time, so
+ * most chunks need no read — a writer then queues its next statement without first waiting behind
+ * the one SQLite is running. Valid while no subnet or range of the space changes (one import's writes).
+ */
+export class ParentWindows {
+	private readonly windows = new Map<string, Window>();
+
+	constructor(private readonly tx: Store) {}
+
+	async of(spaceId: number, family: Family, values: bigint[]): Promise<Parents> {
+		if (values.length === 0) return { subnets: [], ranges: [] };
+		const lo = values[0];
+		const hi = values[values.length - 1];
+		const key = `${spaceId}/${family}`;
+		let w = this.windows.get(key);
+		if (!w || lo < w.from || hi > w.to) this.windows.set(key, (w = await this.read(spaceId, family, lo)));
+		// A chunk spread wider than a window (addresses scattered over many subnets) is read exactly.
+		if (hi > w.to) return parentsOfSorted(this.tx, spaceId, family, values);
+		const near = (c: Container) => c.start <= hi && c.end >= lo;
+		return { subnets: innermost(w.subnets.filter(near), values), ranges: innermost(w.ranges.filter(near), values) };
+	}
+
+	private async read(spaceId: number, family: Family, from: bigint): Promise<Window> {
+		const w = await readContainers(this.tx, spaceId, family, from, `ORDER BY start LIMIT ${WINDOW}`, []);
+		// A full read may have left out containers sharing its last start: the window ends before that start.
+		const reach = (after: Container[]) => (after.length < WINDOW ? maxValue(family) : after[after.length - 1].start - 1n);
+		const a = reach(w.subnets);
+		const b = reach(w.ranges);
+		return { from, to: a < b ? a : b, subnets: [...w.holding, ...w.subnets], ranges: [...w.nearest, ...w.ranges] };
+	}
 }
 
 function toContainer(r: { id: number; start: Buffer; end: Buffer }): Container {

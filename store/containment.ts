@@ -14,11 +14,25 @@ export interface SpanRow {
 	prefix_len: number;
 }
 
-/** [keyHex, length] of every prefix of length ≤ maxLen containing `value`, longest first. */
-export function supernetKeys(family: Family, value: bigint, maxLen = bitsOf(family)): [string, number][] {
-	const out: [string, number][] = [];
-	for (let len = maxLen; len >= 0; len--) out.push([keyHex(family, value & prefixMask(family, len)), len]);
-	return out;
+/** A hex digit with its low 0–3 bits cleared, by how many bits of it a prefix keeps (1–3). */
+const NIBBLE_KEPT = [1, 2, 3].map(kept => Object.fromEntries([...'0123456789abcdef'].map((d, v) => [d, ((v >> (4 - kept)) << (4 - kept)).toString(16)])));
+const ZEROS = '0'.repeat(32);
+
+/**
+ * The JSON text of [[keyHex, length] …] for every prefix of length ≤ maxLen containing `value`, longest
+ * first. Built by slicing the address's hex (no BigInt per length): whereis sends it on every call,
+ * and for IPv6 the 129 BigInt masks were most of the garbage a call left for the collector.
+ */
+export function supernetKeysJson(family: Family, value: bigint, maxLen = bitsOf(family)): string {
+	const hex = keyHex(family, value);
+	const parts: string[] = new Array(maxLen + 1);
+	for (let len = maxLen; len >= 0; len--) {
+		const whole = len >> 2;
+		const kept = len & 3;
+		const key = kept ? hex.slice(0, whole) + NIBBLE_KEPT[kept - 1][hex[whole]] + ZEROS.slice(0, hex.length - whole - 1) : hex.slice(0, whole) + ZEROS.slice(0, hex.length - whole);
+		parts[maxLen - len] = `["${key}",${len}]`;
+	}
+	return `[${parts.join(',')}]`;
 }
 
 /**
@@ -36,13 +50,13 @@ export async function containingPrefixes<R extends SpanRow = SpanRow>(
 	// Prefixes containing the whole span are those containing its start that are at least as long as needed.
 	let maxLen = bits;
 	while (maxLen > 0 && (span.start & prefixMask(span.family, maxLen)) + ((1n << BigInt(bits - maxLen)) - 1n) < span.end) maxLen--;
-	const keys = supernetKeys(span.family, span.start, maxLen);
+	const keys = supernetKeysJson(span.family, span.start, maxLen);
 	const rows = await store.all<R>(
 		// CROSS JOIN keeps json_each outermost: the planner would otherwise scan the table.
 		`SELECT ${options.columns ?? 't.*'} FROM json_each(?) j
 			CROSS JOIN ${table} t ON t.space_id = ? AND t.family = ? AND t.start = unhex(j.value->>0) AND t.prefix_len = j.value->>1
 			ORDER BY t.prefix_len DESC`,
-		[JSON.stringify(keys), spaceId, span.family],
+		[keys, spaceId, span.family],
 	);
 	if (!options.strict) return rows;
 	return rows.filter(r => !(r.start.equals(keyBuffer(span.family, span.start)) && r.end.equals(keyBuffer(span.family, span.end))));

@@ -27,6 +27,11 @@ export interface RunResult {
 	lastID: number;
 }
 
+export interface PreparedWrite {
+	run(params: Params): Promise<RunResult>;
+	finalize(): Promise<void>;
+}
+
 /** A column of a batched insert; `blob` columns take hex text and are stored as BLOB keys. */
 export type BatchColumn = string | { name: string; blob?: boolean };
 
@@ -189,6 +194,27 @@ export class Store {
 				else resolve({ changes: this.changes, lastID: this.lastID });
 			}),
 		);
+	}
+
+	/**
+	 * A write statement prepared once for many runs, finalized by the caller. A run of a prepared statement
+	 * goes to SQLite's thread at once, where a run of `run` first waits there for its prepare and then for
+	 * this thread to schedule it: bulk writers that queue runs back to back keep one per queued run.
+	 */
+	async prepare(sql: string): Promise<PreparedWrite> {
+		const stmt = await new Promise<import('sqlite3').Statement>((resolve, reject) => {
+			const s = this.db.prepare(sql, err => (err ? reject(err) : resolve(s)));
+		});
+		return {
+			run: params =>
+				new Promise((resolve, reject) =>
+					stmt.run(normalise(params), function (this: { changes: number; lastID: number }, err: Error | null) {
+						if (err) reject(err);
+						else resolve({ changes: this.changes, lastID: this.lastID });
+					}),
+				),
+			finalize: () => new Promise(resolve => stmt.finalize(() => resolve())),
+		};
 	}
 
 	/** Streams rows one at a time without holding the result set (for exports and rebuilds). */

@@ -1,7 +1,7 @@
 // whereis: everything the store knows about one address, even when it has no record of its own —
 // the chain of blocks, the subnet and range holding it, its address rows, current leases and reservations.
 import type { Store } from './database.js';
-import { supernetKeys } from './containment.js';
+import { supernetKeysJson } from './containment.js';
 import type { BlockRow } from './blocks.js';
 import type { SubnetRow } from './subnets.js';
 import type { RangeRow } from './ranges.js';
@@ -123,7 +123,7 @@ export async function whereis(store: Store, spaceId: number, a: Address): Promis
 		spaceId,
 		a.family,
 		key,
-		JSON.stringify(supernetKeys(a.family, a.value)),
+		supernetKeysJson(a.family, a.value),
 	]);
 	const list = (text: string | null | undefined) => JSON.parse(text ?? '[]') as Record<string, unknown>[];
 	const one = (text: string | null | undefined) => (text ? (JSON.parse(text) as Record<string, unknown>) : null);

@@ -177,16 +177,6 @@ export class CsvReader {
 		let lines = 0;
 		let error: string | undefined;
 		let i = start;
-		const finish = (k: number): { record: CsvRecord; next: number; lines: number } | null => {
-			// k sits on CR, LF or the end of the buffer.
-			if (k >= n) return final ? { record: this.record(line, fields, error, start, n), next: n, lines: lines + 1 } : null;
-			if (buf.charCodeAt(k) === CR) {
-				if (k + 1 >= n && !final) return null;
-				const next = buf.charCodeAt(k + 1) === LF ? k + 2 : k + 1;
-				return { record: this.record(line, fields, error, start, k), next, lines: lines + 1 };
-			}
-			return { record: this.record(line, fields, error, start, k), next: k + 1, lines: lines + 1 };
-		};
 		for (;;) {
 			let j = i;
 			while (j < n && (buf.charCodeAt(j) === SPACE || (buf.charCodeAt(j) === TAB && d !== TAB))) j++;
@@ -244,8 +234,21 @@ export class CsvReader {
 				i = k + 1;
 				continue;
 			}
-			return finish(k);
+			return this.finish(k, final, line, fields, error, start, lines);
 		}
+	}
+
+	/** The record parseQuoted read, ending at k (on CR, LF or the end of the buffer); null = the line end needs more input. */
+	private finish(k: number, final: boolean, line: number, fields: string[], error: string | undefined, start: number, lines: number): { record: CsvRecord; next: number; lines: number } | null {
+		const buf = this.buf;
+		const n = buf.length;
+		if (k >= n) return final ? { record: this.record(line, fields, error, start, n), next: n, lines: lines + 1 } : null;
+		if (buf.charCodeAt(k) === CR) {
+			if (k + 1 >= n && !final) return null;
+			const next = buf.charCodeAt(k + 1) === LF ? k + 2 : k + 1;
+			return { record: this.record(line, fields, error, start, k), next, lines: lines + 1 };
+		}
+		return { record: this.record(line, fields, error, start, k), next: k + 1, lines: lines + 1 };
 	}
 
 	/** An opening quote never closed: report it and resume on the next physical line, so one stray quote costs one row. */

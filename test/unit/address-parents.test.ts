@@ -5,7 +5,7 @@ import { Store } from '../../store/database.js';
 import { upsertSubnets } from '../../store/subnets.js';
 import { upsertRanges } from '../../store/ranges.js';
 import { insertAddresses, parentsOf, type AddressUpsert } from '../../store/addresses.js';
-import { innermost, parentsOfSorted } from '../../store/address-parents.js';
+import { innermost, ParentWindows, parentsOfSorted } from '../../store/address-parents.js';
 import { keyValue } from '../../store/containment.js';
 import { parseAddress, parsePrefix, parseSpan } from '../../source/domain/ip.js';
 
@@ -83,6 +83,34 @@ test('parentsOfSorted agrees with parentsOf for every address, nested subnets an
 			}
 		}
 	}
+	await store.close();
+});
+
+test('ParentWindows: chunks read a window ahead agree with parentsOf, across window ends, nesting, scattered and backward chunks', async () => {
+	const store = await Store.open(':memory:');
+	// More subnets and ranges than one window reads (4,096), so chunks cross from one window into the next.
+	await store.transaction(async tx => {
+		const subnets = Array.from({ length: 5000 }, (_, i) => ({ spaceId: 1, prefix: { family: 4 as const, network: 0x0a000000n + BigInt(i * 64), length: 26 } }));
+		// Two discovered supernets overlapping the /26s: innermost must still pick the /26.
+		subnets.push({ spaceId: 1, prefix: parsePrefix('10.0.0.0/20'), discovered: true } as never, { spaceId: 1, prefix: parsePrefix('10.4.0.0/16'), discovered: true } as never);
+		await upsertSubnets(tx, subnets, { allowOverlap: true });
+		const ranges = Array.from({ length: 4500 }, (_, i) => ({ spaceId: 1, span: { family: 4 as const, start: 0x0a000000n + BigInt(i * 64 + 10), end: 0x0a000000n + BigInt(i * 64 + 40) } }));
+		assert.deepEqual((await upsertRanges(tx, ranges)).rejected, []);
+	});
+	const rnd = random(5);
+	const all = Array.from({ length: 3000 }, () => 0x0a000000n + BigInt(Math.floor(rnd() * 5200 * 64))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+	const windows = new ParentWindows(store);
+	const check = async (chunk: bigint[], what: string) => {
+		const got = await windows.of(1, 4, chunk);
+		for (let k = 0; k < chunk.length; k++) {
+			const want = await parentsOf(store, 1, { family: 4, value: chunk[k] });
+			assert.deepEqual([got.subnets[k], got.ranges[k]], [want.subnetId, want.rangeId], `${chunk[k].toString(16)} (${what})`);
+		}
+	};
+	for (let i = 0; i < all.length; i += 100) await check(all.slice(i, i + 100), 'in order');
+	// A chunk before the current window, and one spread over the whole space, are read again or exactly.
+	await check(all.slice(0, 50), 'backward');
+	await check(all.filter((_, i) => i % 60 === 0), 'scattered');
 	await store.close();
 });
 

@@ -10,7 +10,8 @@ import { rollupUtilization, utilizationTrend } from '../../store/utilization.js'
 import { whereis } from '../../store/whereis.js';
 import { Random } from '../../source/demo/random.js';
 import { AddressSpaceError } from '../../store/errors.js';
-import { bitsOf, keyBuffer, parsePrefix, type Address, type Family } from '../../source/domain/ip.js';
+import { bitsOf, keyBuffer, keyHex, parsePrefix, prefixMask, type Address, type Family } from '../../source/domain/ip.js';
+import { supernetKeysJson } from '../../store/containment.js';
 
 const rng = (seed: number) => {
 	const r = new Random(seed);
@@ -166,4 +167,18 @@ test('utilization trend: each change keeps the figure it replaced; an import of 
 	await addAddress(s, { spaceId: 1, address: { family: 4, value: 0x0a090044n } });
 	assert.deepEqual((await utilizationTrend(s, 'range', imported)).map(p => p.used), [3, 4]);
 	await s.close();
+});
+
+test('supernetKeysJson lists every containing prefix key, as masking the address with each prefix length does', () => {
+	const random = rng(3);
+	for (let i = 0; i < 2000; i++) {
+		const family: Family = i % 2 ? 4 : 6;
+		const bits = bitsOf(family);
+		let value = 0n;
+		for (let b = 0; b < bits; b += 16) value = (value << 16n) | BigInt(Math.floor(random() * 65536));
+		const maxLen = i % 3 ? bits : Math.floor(random() * (bits + 1));
+		const want: [string, number][] = [];
+		for (let len = maxLen; len >= 0; len--) want.push([keyHex(family, value & prefixMask(family, len)), len]);
+		assert.deepEqual(JSON.parse(supernetKeysJson(family, value, maxLen)), want, `${family} ${value.toString(16)} /${maxLen}`);
+	}
 });

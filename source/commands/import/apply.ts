@@ -5,7 +5,8 @@ import { audit } from '../../../store/audit.js';
 import { upsertBlocks } from '../../../store/blocks.js';
 import { upsertSubnets } from '../../../store/subnets.js';
 import { upsertRanges } from '../../../store/ranges.js';
-import { insertAddresses } from '../../../store/addresses.js';
+import { AddressWriter } from '../../../store/address-bulk.js';
+import { ParentWindows } from '../../../store/address-parents.js';
 import { rollupUtilization } from '../../../store/utilization.js';
 import { deleteRows, idsByIdentity, replaceFieldValues, replaceTags } from '../../../store/import-lookup.js';
 import type { ImportIssue } from '../../formats/ipam-import.js';
@@ -25,6 +26,8 @@ export class Applier {
 	/** Rows the writers refused (overlaps …), by line. */
 	readonly rejected: ImportIssue[] = [];
 	private readonly fieldIds: Map<string, number>;
+	/** Address batches are queued on SQLite's thread while the next is read and planned. */
+	private addresses?: AddressWriter;
 
 	constructor(
 		private readonly tx: Store,
@@ -54,8 +57,14 @@ export class Applier {
 		this.unchanged += plan.unchanged.length - annotationOnly;
 	}
 
+	/** Waits until every batch applied so far is written; throws the first write that failed. */
+	async settle(): Promise<void> {
+		await this.addresses?.settle();
+	}
+
 	/** Inventory deletes, the one utilization rollup, and the import's summary in the audit trail. */
 	async finish(deletes: PlannedDelete[]): Promise<void> {
+		await this.settle();
 		this.deleted = await deleteRows(this.tx, this.kind, deletes.map(d => ({ id: d.row.id, summary: d.label, before: d.row })), SOURCE);
 		await rollupUtilization(this.tx);
 		const { file } = this.context;
@@ -110,8 +119,15 @@ export class Applier {
 				return r.ids;
 			}
 			case 'address': {
-				// finish() writes the import's one summary; a row per batch would only repeat it in pieces.
-				await insertAddresses(tx, writes.map(p => addressInput(merged(p.row as AddressImport, p.stored), p.spaceId)), { ...SOURCE, summary: false });
+				// Two statements queued: one runs while the next waits, so SQLite never waits for this thread. Rows of
+				// different batches never share an identity (the planner refuses the second), so their order is free.
+				// The subnets and ranges do not change during an address import, so parents come from windows read ahead.
+				// finish() writes the import's one audit summary; a row per batch would only repeat it in pieces.
+				if (!this.addresses) {
+					const windows = new ParentWindows(tx);
+					this.addresses = new AddressWriter(tx, { depth: 2, parents: (space, family, values) => windows.of(space, family, values) });
+				}
+				await this.addresses.write(writes.map(p => addressInput(merged(p.row as AddressImport, p.stored), p.spaceId)));
 				return this.annotatedIds(writes);
 			}
 		}
@@ -122,6 +138,7 @@ export class Applier {
 		const ids = writes.map(() => 0);
 		const annotated = writes.map((p, i) => (p.row.custom || p.row.tags ? i : -1)).filter(i => i >= 0);
 		if (annotated.length === 0) return ids;
+		await this.settle();
 		const found = await idsByIdentity(this.tx, this.kind, annotated.map(i => identity(writes[i].row, writes[i].spaceId)));
 		annotated.forEach((i, k) => (ids[i] = found[k]));
 		return ids;
@@ -165,8 +182,10 @@ export async function applyBatches(
 			writing.catch(() => undefined);
 		}
 		await writing;
+		await applier.settle();
 	} finally {
-		// Nothing keeps writing behind an error: the caller's rollback comes after the statement in flight.
+		// Nothing keeps writing behind an error: the caller's rollback comes after the statements in flight.
 		await writing?.catch(() => undefined);
+		await applier.settle().catch(() => undefined);
 	}
 }
