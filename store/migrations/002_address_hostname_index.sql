@@ -1,4 +1,4 @@
--- Schema 4: the address table's host-name index goes. No statement uses it: host-name filters match
+-- Schema 2: the address table's host-name index goes. No statement uses it: host-name filters match
 -- substrings (instr(lower(hostname), ?)) and host-name sorts compare BINARY, which a NOCASE index does not
 -- answer (checked with EXPLAIN QUERY PLAN over every statement the tests run against the address table).
 -- Every imported address paid for it: a B-tree insert in host-name order, random against the address
