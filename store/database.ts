@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadMigrations } from './migrations.js';
+import { Checkpointer, SAFETY_CHECKPOINT_PAGES } from './checkpointer.js';
 
 const require = createRequire(import.meta.url);
 // sqlite3 is CommonJS with a native addon; createRequire keeps ESM callers simple.
@@ -69,6 +70,7 @@ export class Store {
 	private db: import('sqlite3').Database;
 	private queue: Promise<unknown> = Promise.resolve();
 	private inTransaction = false;
+	private checkpointer?: Checkpointer;
 
 	private constructor(file: string, db: import('sqlite3').Database, actor: string, readonly: boolean) {
 		this.path = file;
@@ -103,7 +105,15 @@ export class Store {
 	private async configure(cacheMiB: number): Promise<void> {
 		// busy_timeout first: another session may hold the write lock while we set WAL.
 		await this.exec(`PRAGMA busy_timeout = 10000`);
-		if (!this.readonly && this.path !== ':memory:') await this.exec(`PRAGMA journal_mode = WAL`);
+		if (!this.readonly && this.path !== ':memory:') {
+			await this.exec(`PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = ${SAFETY_CHECKPOINT_PAGES}`);
+			const file = this.path;
+			this.checkpointer = new Checkpointer(
+				() => new Promise(resolve => {
+					const db = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, err => resolve(err ? null : db));
+				}),
+			);
+		}
 		await this.exec(`PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;
 			PRAGMA cache_size = -${cacheMiB * 1024}; PRAGMA mmap_size = 268435456;`);
 	}
@@ -245,6 +255,7 @@ export class Store {
 			try {
 				const result = await work(this);
 				await this.exec('COMMIT');
+				this.checkpointer?.request();
 				return result;
 			} catch (err) {
 				await this.exec('ROLLBACK').catch(() => undefined);
@@ -300,6 +311,7 @@ export class Store {
 		const open = [...this.statements.values()];
 		this.statements.clear();
 		await Promise.all(open.map(entry => entry.then(stmt => new Promise<void>(resolve => stmt.finalize(() => resolve())), () => undefined)));
+		await this.checkpointer?.close();
 		return new Promise((resolve, reject) => this.db.close(err => (err ? reject(err) : resolve())));
 	}
 }

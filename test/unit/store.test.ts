@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Store } from '../../store/database.js';
+import { SAFETY_CHECKPOINT_PAGES } from '../../store/checkpointer.js';
 
 function tempPath(): string {
 	return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-store-')), 'ipam.db');
@@ -65,4 +66,29 @@ test('schema 2 drops the address host-name index no statement used; a store from
 	assert.deepEqual(indexes, []);
 	assert.equal((await again.get<{ hostname: string }>(`SELECT hostname FROM address WHERE ip = x'0a000001'`))?.hostname, 'Host-A');
 	await again.close();
+});
+
+test('a commit leaves the WAL checkpoint to a second connection: the pages reach the database file without the writer', async () => {
+	const file = tempPath();
+	const store = await Store.open(file);
+	assert.equal((await store.get<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint'))?.wal_autocheckpoint, SAFETY_CHECKPOINT_PAGES);
+	// Far below the safety net: only the background checkpoint can have moved these pages into the file.
+	await store.transaction(tx => tx.run(
+			`WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < 500)
+			INSERT INTO address (space_id, family, ip, hostname) SELECT 1, 4, unhex(printf('0a%06x', value)), 'h' || value FROM n`,
+		),
+	);
+	const copy = `${file}.copy`;
+	let found = 0;
+	for (let i = 0; i < 100 && found < 500; i++) {
+		await new Promise(resolve => setTimeout(resolve, 20));
+		// The database file alone, as a copy without its WAL sees it.
+		fs.copyFileSync(file, copy);
+		for (const extra of ['-wal', '-shm']) fs.rmSync(copy + extra, { force: true });
+		const alone = await Store.open(copy, { readonly: true });
+		found = (await alone.get<{ n: number }>(`SELECT count(*) AS n FROM address`))?.n ?? 0;
+		await alone.close();
+	}
+	assert.equal(found, 500);
+	await store.close();
 });
