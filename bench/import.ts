@@ -109,7 +109,7 @@ export async function run(): Promise<void> {
 		const util = await store.get<{ used: number }>('SELECT sum(used) AS used FROM subnet');
 		await store.close();
 		const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-		console.log(`in-process: rollup+audit ${sec(finish)}, commit (with WAL checkpoint) ${sec(commit)} of it`);
+		console.log(`in-process: rollup+audit ${sec(finish)}, commit (the WAL checkpoint runs after it on a second connection, unless the WAL passed the safety net) ${sec(commit)} of it`);
 		console.log(`in-process total ${sec(total)} = ${rate(ROWS, total)} (target ≥ 100,000 rows/s); ${created} created`);
 		// CPU time (all threads, SQLite's included) is less distorted than wall time when the 2 cores are shared.
 		console.log(`in-process CPU ${sec((cpu.user + cpu.system) / 1000)} (${threadSplit}; GC pauses ${sec(gcMs)}); load average ${os.loadavg()[0].toFixed(1)}`);
