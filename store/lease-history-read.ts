@@ -2,7 +2,7 @@
 // through the page index for time order and the chunk indexes for one address, client or host.
 import type { Param, Store } from './database.js';
 import type { Condition } from './pages.js';
-import { BUCKET_BITS, bucketStart } from './lease-history.js';
+import { BUCKET_BITS, bucketStart, bucketsIn } from './lease-history.js';
 
 /** One lease event with its names resolved. `tie` orders events of the same second the same way whichever table they came from. */
 export interface LeaseEventRow {
@@ -67,6 +67,9 @@ async function pagesOverlapping(store: Store, lo: number, hi: number, span: numb
 	return rows.map(r => r.id);
 }
 
+/** Chunks of an address span (parameters: its first and last address keys), in every stored bucket; for counting, capped. */
+export const SPAN_CHUNKS_SQL = `SELECT 1 FROM lease_chunk c WHERE ${bucketsIn('c.bkt', String(MIN_TS), String(MAX_TS))} AND c.ip BETWEEN ? AND ?`;
+
 /** The index each access reads (named: on few rows SQLite may prefer the t_first index and scan a whole time range). */
 const ACCESS_INDEX = { ip: 'lease_chunk_ip', client: 'lease_chunk_client', host: 'lease_chunk_host' } as const;
 
@@ -84,8 +87,8 @@ function accessCondition(access: ChunkAccess): Condition {
 function chunksSql(access: ChunkAccess, lo: number, hi: number, from: number): { sql: string; params: Param[] } {
 	const a = accessCondition(access);
 	return {
-		sql: `SELECT ${CHUNK_EVENT} FROM lease_chunk c INDEXED BY ${ACCESS_INDEX[access.by]}, jsonb_each(c.ev) e WHERE ${a.sql} AND c.t_first BETWEEN ? AND ? AND c.t_last >= ?`,
-		params: [...a.params, lo, hi, from],
+		sql: `SELECT ${CHUNK_EVENT} FROM lease_chunk c INDEXED BY ${ACCESS_INDEX[access.by]}, jsonb_each(c.ev) e WHERE c.bkt = ? AND ${a.sql} AND c.t_first BETWEEN ? AND ? AND c.t_last >= ?`,
+		params: [Math.floor(lo / BUCKET), ...a.params, lo, hi, from],
 	};
 }
 
@@ -164,10 +167,19 @@ async function readChunks(store: Store, read: LeaseEventRead, access: ChunkAcces
 		out.push(...(await store.all<LeaseEventRow>(w.sql, w.params)));
 		first = false;
 		if (out.length >= read.limit) break;
-		// Skip empty buckets: the next chunk start of this key beyond the bucket read.
+		// Skip empty buckets: the next chunk start of this key beyond the bucket read. The bucket bounds are this
+		// module's own integers, written into the statement because the access condition's parameters are positional.
 		const next = read.ascending
-			? await store.get<{ t: number | null }>(`SELECT min(c.t_first) AS t FROM lease_chunk c INDEXED BY ${ACCESS_INDEX[access.by]} WHERE ${a.sql} AND c.t_first > ? AND c.t_first <= ?`, [...a.params, end, hi])
-			: await store.get<{ t: number | null }>(`SELECT max(c.t_first) AS t FROM lease_chunk c INDEXED BY ${ACCESS_INDEX[access.by]} WHERE ${a.sql} AND c.t_first < ? AND c.t_last >= ?`, [...a.params, bucket, lo]);
+			? await store.get<{ t: number | null }>(
+					`SELECT c.t_first AS t FROM lease_chunk c INDEXED BY ${ACCESS_INDEX[access.by]} WHERE ${bucketsIn('c.bkt', String(end + 1), String(hi))}
+						AND ${a.sql} AND c.t_first > ? AND c.t_first <= ? ORDER BY c.bkt, c.t_first LIMIT 1`,
+					[...a.params, end, hi],
+				)
+			: await store.get<{ t: number | null }>(
+					`SELECT c.t_first AS t FROM lease_chunk c INDEXED BY ${ACCESS_INDEX[access.by]} WHERE ${bucketsIn('c.bkt', String(lo), String(bucket - 1))}
+						AND ${a.sql} AND c.t_first < ? AND c.t_last >= ? ORDER BY c.bkt DESC, c.t_first DESC LIMIT 1`,
+					[...a.params, bucket, lo],
+				);
 		if (next?.t == null) break;
 		bucket = bucketStart(next.t);
 	}

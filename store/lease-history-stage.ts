@@ -24,7 +24,7 @@ export async function flushStaged(tx: Store): Promise<number> {
 		await tx.run(
 			`DELETE FROM temp.lease_event_stage AS s WHERE s.ts <= ?1 AND EXISTS (
 				SELECT 1 FROM lease_chunk c, jsonb_each(c.ev) e
-				WHERE c.ip = s.ip AND c.t_first BETWEEN (s.ts >> ${BUCKET_BITS}) << ${BUCKET_BITS} AND s.ts AND c.t_last >= s.ts
+				WHERE c.bkt = s.ts >> ${BUCKET_BITS} AND c.ip = s.ip AND c.t_first BETWEEN (s.ts >> ${BUCKET_BITS}) << ${BUCKET_BITS} AND s.ts AND c.t_last >= s.ts
 					AND c.space_id = s.space_id AND c.server_id IS s.server_id AND c.client_ref IS s.client_ref AND c.host_ref IS s.host_ref
 					AND e.value ->> 0 = s.ts AND e.value ->> 1 = s.kind)`,
 			[newest],
@@ -37,7 +37,7 @@ export async function flushStaged(tx: Store): Promise<number> {
 		 FROM (SELECT *, (row_number() OVER (PARTITION BY ip, space_id, server_id, client_ref, host_ref, ts >> ${BUCKET_BITS} ORDER BY ts, kind) - 1) / ${CHUNK_MAX} AS part
 		       FROM temp.lease_event_stage)
 		 GROUP BY ip, space_id, server_id, client_ref, host_ref, ts >> ${BUCKET_BITS}, part
-		 ORDER BY ip`,
+		 ORDER BY ts >> ${BUCKET_BITS}, ip`,
 	);
 	let written = 0;
 	if (changes > 0) {

@@ -16,6 +16,17 @@ export function bucketStart(ts: number): number {
 }
 
 /**
+ * SQL: `col IN (each bucket from lo's to hi's that can hold chunks)`, lo and hi SQL expressions (numbered
+ * parameters or columns: each is used once). The chunk indexes are led by the bucket (003_lease_chunk_bucket_keys.sql),
+ * so a key's chunks over a time range are one seek per bucket; the range is clipped to the stored buckets (the
+ * min/max of an index's leading column: two seeks), so an open window does not name millennia of empty buckets.
+ */
+export function bucketsIn(col: string, lo: string, hi: string): string {
+	return `${col} IN (WITH RECURSIVE b(x) AS (SELECT max((${lo}) >> ${BUCKET_BITS}, (SELECT min(bkt) FROM lease_chunk))
+		UNION ALL SELECT x + 1 FROM b WHERE x < min((${hi}) >> ${BUCKET_BITS}, (SELECT max(bkt) FROM lease_chunk))) SELECT x FROM b)`;
+}
+
+/**
  * Events with their references resolved, column by column (typed arrays: a million events make no garbage per
  * event). Reference columns use 0 for none (row ids start at 1); `expires` uses NaN.
  */
@@ -157,7 +168,7 @@ const PAGE_INSERT = `INSERT INTO lease_page (t_first, t_last, n, ev)
 
 /** Stored events of the same key overlapping each candidate: [candidate index, JSON of the chunk's events]. */
 const OVERLAPS = `SELECT k.key AS g, json(c.ev) AS ev FROM json_each(?3) k
-	JOIN lease_chunk c ON c.ip = unhex(k.value ->> 0) AND c.t_first BETWEEN k.value ->> 3 AND k.value ->> 5
+	JOIN lease_chunk c ON c.bkt = (k.value ->> 3) >> ${BUCKET_BITS} AND c.ip = unhex(k.value ->> 0) AND c.t_first BETWEEN k.value ->> 3 AND k.value ->> 5
 	WHERE c.t_last >= k.value ->> 4 AND c.space_id = ?1 AND c.server_id IS ?2
 		AND c.client_ref IS k.value ->> 1 AND c.host_ref IS k.value ->> 2`;
 

@@ -1,7 +1,7 @@
 // Tracking by address: who held an address in a window or at a point, from the address's own chunks, and who
 // held it just before and after when nobody did.
 import type { Store } from './database.js';
-import { bucketStart } from './lease-history.js';
+import { bucketStart, bucketsIn } from './lease-history.js';
 import { parseAddress, addressKeyHex, formatKey } from '../source/domain/ip.js';
 import { buildHoldings, type Holding } from '../source/domain/timeline.js';
 import { formatTime, type TimeWindow } from '../source/domain/time.js';
@@ -25,12 +25,13 @@ interface AddressEvents {
 async function addressEvents(store: Store, reads: AddressRead[], cap: number): Promise<AddressEvents[]> {
 	const parts = reads.flatMap((r, i) => {
 		const [from, to] = bounds(r.w);
-		const select = (part: number) => `SELECT * FROM (SELECT ${i} AS item, ${part} AS part, ${EVENT_COLUMNS} FROM lease_event WHERE ip = ?`;
+		// The buckets' bounds come first: the statements' parameters are positional.
+		const select = (part: number) => `SELECT * FROM (SELECT ${i} AS item, ${part} AS part, ${EVENT_COLUMNS} FROM lease_event WHERE ${bucketsIn('bkt', '?', '?')} AND ip = ?`;
 		return [
 			// t_first/t_last bound which chunks are unpacked (a chunk never crosses a bucket: see lease-history.ts).
-			{ sql: `${select(0)} AND t_first < ? AND ts < ? ORDER BY ts DESC LIMIT ${EDGE})`, params: [r.key, from, from] },
-			{ sql: `${select(1)} AND t_first BETWEEN ? AND ? AND t_last >= ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ${cap + 1})`, params: [r.key, bucketStart(from), to, from, from, to] },
-			{ sql: `${select(2)} AND t_first BETWEEN ? AND ? AND t_last > ? AND ts > ? ORDER BY ts LIMIT ${EDGE})`, params: [r.key, bucketStart(to), afterBound(to), to, to] },
+			{ sql: `${select(0)} AND t_first < ? AND ts < ? ORDER BY ts DESC LIMIT ${EDGE})`, params: [-(2 ** 52), from, r.key, from, from] },
+			{ sql: `${select(1)} AND t_first BETWEEN ? AND ? AND t_last >= ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ${cap + 1})`, params: [from, to, r.key, bucketStart(from), to, from, from, to] },
+			{ sql: `${select(2)} AND t_first BETWEEN ? AND ? AND t_last > ? AND ts > ? ORDER BY ts LIMIT ${EDGE})`, params: [to, afterBound(to), r.key, bucketStart(to), afterBound(to), to, to] },
 		];
 	});
 	const out: AddressEvents[] = reads.map(() => ({ events: [], capped: false, before: 0, after: 0 }));

@@ -1,6 +1,6 @@
 // Tracking by client (MAC / client id / DUID): the addresses a set of clients held, from their own chunks.
 import type { Store } from './database.js';
-import { bucketStart } from './lease-history.js';
+import { bucketStart, bucketsIn } from './lease-history.js';
 import { parseClientTerm } from '../source/domain/mac.js';
 import { LeaseEventKind } from '../source/domain/dhcp.js';
 import { buildHoldings, DEFAULT_SKEW, type Holding, type TimelineEvent } from '../source/domain/timeline.js';
@@ -38,7 +38,7 @@ export type ClientSource = { ids: number[] } | { hostIds: number[] };
 // A host's clients, each the group it is read in. They come from its events (the chunk host index), in the same
 // statement: by event, not by chunk, so that how a writer happened to cut chunks does not change who they are.
 const BY_HOSTS = `SELECT client_ref AS client, client_ref AS grp FROM (SELECT DISTINCT client_ref FROM (
-	SELECT client_ref FROM lease_event WHERE host_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2
+	SELECT client_ref FROM lease_event WHERE ${bucketsIn('bkt', '?5', '?3')} AND host_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2
 		AND ts BETWEEN ?2 AND ?3 AND client_ref IS NOT NULL LIMIT ${HOST_EVENTS}))`;
 
 const EV_COLUMNS = EVENT_COLUMNS.split(', ').map(c => `ev.${c}`).join(', ');
@@ -54,22 +54,22 @@ const CLIENT_EVENT = `s.grp, ev.ip, ${EV_COLUMNS}, ev.t_first`;
 const EVENTS_BY_HOSTS = `WITH src(client, grp) AS MATERIALIZED (${BY_HOSTS})
 	SELECT json_group_array(json_array(part, grp, lower(hex(ip)), ${EVENT_COLUMNS}, t_first)) AS events FROM (
 		SELECT * FROM (SELECT 1 AS part, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
-			WHERE ev.t_first BETWEEN ?5 AND ?3 AND ev.t_last >= ?2 AND ev.ts BETWEEN ?2 AND ?3 ORDER BY ev.ts LIMIT ?4)
+			WHERE ${bucketsIn('ev.bkt', '?5', '?3')} AND ev.t_first BETWEEN ?5 AND ?3 AND ev.t_last >= ?2 AND ev.ts BETWEEN ?2 AND ?3 ORDER BY ev.ts LIMIT ?4)
 		UNION ALL SELECT 2, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
-			WHERE ev.t_first BETWEEN ?6 AND ?3 AND ev.t_last > ?3 AND ev.ts > ?3
+			WHERE ${bucketsIn('ev.bkt', '?6', '?3')} AND ev.t_first BETWEEN ?6 AND ?3 AND ev.t_last > ?3 AND ev.ts > ?3
 		UNION ALL SELECT 3, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
-			WHERE ev.t_first IN (SELECT k.t_first FROM src m CROSS JOIN lease_chunk k ON k.client_ref = m.client
-				WHERE m.grp = s.grp AND k.t_first > ?3 AND k.t_first <= ?7 ORDER BY k.t_first LIMIT ${EDGE}) AND ev.ts > ?3)`;
+			WHERE ${bucketsIn('ev.bkt', '?3', '?7')} AND ev.t_first IN (SELECT k.t_first FROM src m CROSS JOIN lease_chunk k ON k.client_ref = m.client
+				WHERE m.grp = s.grp AND ${bucketsIn('k.bkt', '?3', '?7')} AND k.t_first > ?3 AND k.t_first <= ?7 ORDER BY k.t_first LIMIT ${EDGE}) AND ev.ts > ?3)`;
 
 /** One group (a MAC's clients): its events in [lo, to] and its first EDGE after `to`, found by SQLite's bounded sort. */
 const EVENTS_BY_IDS = `SELECT * FROM (SELECT 1 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
-		AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2 AND ts BETWEEN ?2 AND ?3 ORDER BY ts LIMIT ?4)
+		AND ${bucketsIn('bkt', '?5', '?3')} AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2 AND ts BETWEEN ?2 AND ?3 ORDER BY ts LIMIT ?4)
 	UNION ALL SELECT * FROM (SELECT 2 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
-		AND t_first BETWEEN ?6 AND ?7 AND t_last > ?3 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`;
+		AND ${bucketsIn('bkt', '?6', '?7')} AND t_first BETWEEN ?6 AND ?7 AND t_last > ?3 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`;
 
 /** A group's first EDGE events after the window, read whole: when firstAfter cannot vouch for its shortcut. */
 const AFTER = `SELECT 2 AS part, 0 AS grp, lower(hex(ip)) AS hex, ${EVENT_COLUMNS}, t_first FROM lease_event
-	WHERE client_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?2 AND ?3 AND t_last > ?4 AND ts > ?4 ORDER BY ts LIMIT ${EDGE}`;
+	WHERE client_ref IN (SELECT value FROM json_each(?1)) AND ${bucketsIn('bkt', '?2', '?3')} AND t_first BETWEEN ?2 AND ?3 AND t_last > ?4 AND ts > ?4 ORDER BY ts LIMIT ${EDGE}`;
 
 interface ClientEvent extends EventRow {
 	part: number;
@@ -120,14 +120,14 @@ function probe(h: Holding, o: TrackOptions): unknown[] {
 
 /** Per [ip hex, t_first from, until, after, client ids]: the clients' events on the address in (after, until]. */
 const GAP = `SELECT p.key AS item, lower(hex(ev.ip)) AS hex, ${EV_COLUMNS} FROM json_each(?1) p CROSS JOIN lease_event ev
-	WHERE ev.ip = unhex(p.value ->> 0) AND ev.t_first BETWEEN p.value ->> 1 AND p.value ->> 2 AND ev.t_last > p.value ->> 3
+	WHERE ${bucketsIn('ev.bkt', 'p.value ->> 1', 'p.value ->> 2')} AND ev.ip = unhex(p.value ->> 0) AND ev.t_first BETWEEN p.value ->> 1 AND p.value ->> 2 AND ev.t_last > p.value ->> 3
 		AND ev.ts > p.value ->> 3 AND ev.ts <= p.value ->> 2 AND ev.client_ref IN (SELECT value FROM json_each(p.value -> 4))`;
 
 /** Stands for the next holder a probe found (row ids start at 1). */
 const NEXT_HOLDER_REF = -1;
 
 /** Per open-ended holding [ip hex, t_first from, until, after, holder]: the first assign or renewal by anyone else. */
-const NEXT_HOLDER = `SELECT p.key AS item, (SELECT ts FROM lease_event WHERE ip = unhex(p.value ->> 0) AND t_first BETWEEN p.value ->> 1 AND p.value ->> 2
+const NEXT_HOLDER = `SELECT p.key AS item, (SELECT ts FROM lease_event WHERE ${bucketsIn('bkt', 'p.value ->> 1', 'p.value ->> 2')} AND ip = unhex(p.value ->> 0) AND t_first BETWEEN p.value ->> 1 AND p.value ->> 2
 		AND t_last > p.value ->> 3 AND ts > p.value ->> 3 AND ts <= p.value ->> 2 AND kind IN (1, 2) AND coalesce(client_ref, 0) <> p.value ->> 4
 		ORDER BY ts LIMIT 1) AS ts
 	FROM json_each(?1) p`;

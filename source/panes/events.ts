@@ -7,7 +7,7 @@ import type { PaneRead, PaneSpec, Row } from './pane-spec.js';
 import { argumentSpan, keys } from './conditions.js';
 import { ipText, timeText } from './format.js';
 import { parseFilterTerm } from '../domain/filter-term.js';
-import { readLeaseEvents, type ChunkAccess, type LeaseEventRead } from '../../store/lease-history-read.js';
+import { readLeaseEvents, SPAN_CHUNKS_SQL, type ChunkAccess, type LeaseEventRead } from '../../store/lease-history-read.js';
 
 export const LEASE_EVENT_KINDS: Record<number, string> = { 1: 'assign', 2: 'renew', 3: 'release', 4: 'expire', 5: 'decline', 6: 'delete', 7: 'offer', 8: 'conflict', 9: 'other' };
 const LOGON_KINDS: Record<number, string> = { 1: 'logon', 2: 'logoff', 4624: 'logon', 4634: 'logoff', 4647: 'logoff', 4768: 'kerberos-tgt', 4769: 'kerberos-svc' };
@@ -129,7 +129,7 @@ function isDense(store: Store, term: FilterTerm): Promise<boolean> {
 		term.kind === 'span' ? `${term.span.family}:${term.span.start}:${term.span.end}` : term.kind === 'mac-prefix' ? `mac:${term.prefix}` : `text:${term.text.toLowerCase()}`;
 	let known = density.get(id);
 	if (!known) {
-		if (term.kind === 'span') known = atLeast(store, 'SELECT 1 FROM lease_chunk WHERE ip BETWEEN ? AND ?', keys(term.span), eventPlan.events);
+		if (term.kind === 'span') known = atLeast(store, SPAN_CHUNKS_SQL, keys(term.span), eventPlan.events);
 		else if (term.kind === 'mac-prefix') known = atLeast(store, 'SELECT 1 FROM client WHERE mac >= ? AND mac < ?', [term.prefix, term.prefix + ';'], eventPlan.clients);
 		else {
 			const t = term.text.toLowerCase();

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Store } from '../../store/database.js';
+import sqlite3 from 'sqlite3';
+import { APPLICATION_ID, Store } from '../../store/database.js';
+import { loadMigrations } from '../../store/migrations.js';
+import { trackAddress } from '../../store/tracking-address.js';
+import { trackClient } from '../../store/tracking-clients.js';
+import { trackHost } from '../../store/tracking-hosts.js';
 import { SAFETY_CHECKPOINT_PAGES } from '../../store/checkpointer.js';
 
 function tempPath(): string {
@@ -53,19 +58,60 @@ test('a file that is not ours, or from a newer schema, is refused untouched', as
 	await assert.rejects(Store.open(newer), /newer than this ipam understands/);
 });
 
-test('schema 2 drops the address host-name index no statement used; a store from before keeps its rows', async () => {
+/** A store as an ipam at `version` left it: the migrations up to it and nothing after. */
+async function storeAtSchema(version: number): Promise<string> {
 	const file = tempPath();
+	const db = new sqlite3.Database(file);
+	const exec = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, err => (err ? reject(err) : resolve())));
+	for (const m of loadMigrations().filter(m => m.version <= version)) await exec(m.sql);
+	await exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${version}`);
+	await new Promise<void>((resolve, reject) => db.close(err => (err ? reject(err) : resolve())));
+	return file;
+}
+
+test('schema 2 drops the address host-name index no statement used; a store from before keeps its rows', async () => {
+	const file = await storeAtSchema(1);
+	const old = await Store.open(file, { readonly: true });
+	assert.equal((await old.all(`SELECT name FROM sqlite_schema WHERE name = 'address_hostname'`)).length, 1);
+	await old.close();
 	const store = await Store.open(file);
+	assert.ok((await store.schemaVersion()) >= 2);
 	await store.run(`INSERT INTO address (space_id, family, ip, hostname) VALUES (1, 4, x'0a000001', 'Host-A')`);
-	// As a store at schema 1 has it.
-	await store.exec(`CREATE INDEX address_hostname ON address (hostname COLLATE NOCASE) WHERE hostname <> ''; PRAGMA user_version = 1`);
-	await store.close();
-	const again = await Store.open(file);
-	assert.ok((await again.schemaVersion()) >= 2);
-	const indexes = await again.all<{ name: string }>(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'address' AND name = 'address_hostname'`);
+	const indexes = await store.all<{ name: string }>(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'address' AND name = 'address_hostname'`);
 	assert.deepEqual(indexes, []);
-	assert.equal((await again.get<{ hostname: string }>(`SELECT hostname FROM address WHERE ip = x'0a000001'`))?.hostname, 'Host-A');
-	await again.close();
+	assert.equal((await store.get<{ hostname: string }>(`SELECT hostname FROM address WHERE ip = x'0a000001'`))?.hostname, 'Host-A');
+	await store.close();
+});
+
+test('schema 3 leads the chunk indexes by time bucket; history stored before is still found by address, client and host', async () => {
+	// The history goes in at schema 2, through a raw connection (opening it as a Store would migrate it first).
+	const raw = await storeAtSchema(2);
+	const db = new sqlite3.Database(raw);
+	const exec = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, err => (err ? reject(err) : resolve())));
+	// Two buckets apart (2^22 s each), the same address, client and host.
+	await exec(`INSERT INTO client (id, key, mac) VALUES (1, 'mac:00:11:22:33:44:55', '00:11:22:33:44:55');
+		INSERT INTO host (id, name, name_lc) VALUES (1, 'pc-1', 'pc-1');
+		INSERT INTO lease_event (ts, kind, ip, client_ref, host_ref) VALUES (1700000000, 1, x'0a000005', 1, 1), (1708388608, 2, x'0a000005', 1, 1)`);
+	await new Promise<void>((resolve, reject) => db.close(err => (err ? reject(err) : resolve())));
+	const store = await Store.open(raw);
+	assert.ok((await store.schemaVersion()) >= 3);
+	const defs = await store.all<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'lease_chunk' AND name <> 'lease_chunk_first' ORDER BY name`);
+	assert.deepEqual(defs.map(d => d.name), ['lease_chunk_client', 'lease_chunk_host', 'lease_chunk_ip']);
+	for (const d of defs) assert.match(d.sql, /\(bkt, (ip|client_ref|host_ref), t_first\)/);
+	assert.deepEqual(await store.all(`SELECT bkt, t_first >> 22 AS b FROM lease_chunk ORDER BY t_first`), [
+		{ bkt: 1700000000 >> 22, b: 1700000000 >> 22 },
+		{ bkt: 1708388608 >> 22, b: 1708388608 >> 22 },
+	]);
+	const byIp = await trackAddress(store, '10.0.0.5', { from: 1690000000, to: 1710000000 }, { now: 1710000000 });
+	assert.deepEqual(byIp.rows.map(r => r.mac), ['00:11:22:33:44:55']);
+	const byMac = await trackClient(store, '00:11:22:33:44:55', { from: 1690000000, to: 1710000000 }, { now: 1710000000 });
+	assert.deepEqual(byMac.rows.map(r => r.ip), ['10.0.0.5']);
+	const byHost = await trackHost(store, 'pc-1', { from: 1690000000, to: 1710000000 }, { now: 1710000000 });
+	assert.deepEqual(byHost.rows.map(r => r.ip), ['10.0.0.5']);
+	// The same event inserted again through the view is dropped, as ingest drops it.
+	await store.run(`INSERT INTO lease_event (ts, kind, ip, client_ref, host_ref) VALUES (1708388608, 2, x'0a000005', 1, 1)`);
+	assert.equal((await store.get<{ n: number }>('SELECT count(*) AS n FROM lease_event'))?.n, 2);
+	await store.close();
 });
 
 test('a commit leaves the WAL checkpoint to a second connection: the pages reach the database file without the writer', async () => {
