@@ -39,7 +39,7 @@ export type ClientSource = { ids: number[] } | { hostIds: number[] };
 // statement: by event, not by chunk, so that how a writer happened to cut chunks does not change who they are.
 const BY_HOSTS = `SELECT client_ref AS client, client_ref AS grp FROM (SELECT DISTINCT client_ref FROM (
 	SELECT client_ref FROM lease_event WHERE ${bucketsIn('bkt', '?5', '?3')} AND host_ref IN (SELECT value FROM json_each(?1)) AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2
-		AND ts BETWEEN ?2 AND ?3 AND client_ref IS NOT NULL LIMIT ${HOST_EVENTS}))`;
+		AND ts BETWEEN ?2 AND ?3 AND +client_ref IS NOT NULL LIMIT ${HOST_EVENTS}))`;
 
 const EV_COLUMNS = EVENT_COLUMNS.split(', ').map(c => `ev.${c}`).join(', ');
 const CLIENT_EVENT = `s.grp, ev.ip, ${EV_COLUMNS}, ev.t_first`;
@@ -58,7 +58,7 @@ const EVENTS_BY_HOSTS = `WITH src(client, grp) AS MATERIALIZED (${BY_HOSTS})
 		UNION ALL SELECT 2, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
 			WHERE ${bucketsIn('ev.bkt', '?6', '?3')} AND ev.t_first BETWEEN ?6 AND ?3 AND ev.t_last > ?3 AND ev.ts > ?3
 		UNION ALL SELECT 3, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
-			WHERE ${bucketsIn('ev.bkt', '?3', '?7')} AND ev.t_first IN (SELECT k.t_first FROM src m CROSS JOIN lease_chunk k ON k.client_ref = m.client
+			WHERE ${bucketsIn('ev.bkt', '?3', '?7')} AND ev.t_first IN (SELECT k.t_first FROM src m CROSS JOIN lease_chunk k INDEXED BY lease_chunk_client ON k.client_ref = m.client
 				WHERE m.grp = s.grp AND ${bucketsIn('k.bkt', '?3', '?7')} AND k.t_first > ?3 AND k.t_first <= ?7 ORDER BY k.t_first LIMIT ${EDGE}) AND ev.ts > ?3)`;
 
 /** One group (a MAC's clients): its events in [lo, to] and its first EDGE after `to`, found by SQLite's bounded sort. */
