@@ -97,7 +97,7 @@ test('schema 3 leads the chunk indexes by time bucket; history stored before is 
 	assert.ok((await store.schemaVersion()) >= 3);
 	const defs = await store.all<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'lease_chunk' AND name <> 'lease_chunk_first' ORDER BY name`);
 	assert.deepEqual(defs.map(d => d.name), ['lease_chunk_client', 'lease_chunk_host', 'lease_chunk_ip']);
-	for (const d of defs) assert.match(d.sql, /\(bkt, (ip|client_ref|host_ref), t_first\)/);
+	for (const d of defs) assert.match(d.sql, /\(bkt, (ip|client_ref|host_ref), t_first, t_last\)/);
 	assert.deepEqual(await store.all(`SELECT bkt, t_first >> 22 AS b FROM lease_chunk ORDER BY t_first`), [
 		{ bkt: 1700000000 >> 22, b: 1700000000 >> 22 },
 		{ bkt: 1708388608 >> 22, b: 1708388608 >> 22 },
