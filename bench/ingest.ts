@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Store } from '../store/database.js';
 import { addServer } from '../store/servers.js';
 import { ingestBatch } from '../store/ingest.js';
+import { bucketsIn } from '../store/lease-history.js';
 import type { LeaseEventRecord, LeaseRecord } from '../source/domain/dhcp.js';
 
 const CLIENTS = 100_000;
@@ -111,13 +112,16 @@ async function eventIngest(dir: string, total: number): Promise<{ store: Store; 
 	return { store, leaseFile, macs };
 }
 
+const ALL_BUCKETS = bucketsIn('e.bkt', String(-(2 ** 52)), String(2 ** 52));
+
 async function macLookup(store: Store, leaseFile: string, macs: string[]): Promise<void> {
 	const times: number[] = [];
 	let rows = 0;
 	for (const m of macs) {
 		const started = performance.now();
 		const found = await store.all(
-			`SELECT e.ts, e.kind, e.ip FROM lease_event e WHERE e.client_ref IN (SELECT id FROM client WHERE mac = ?) ORDER BY e.ts`,
+			// Every stored bucket: the chunk indexes are led by the time bucket (store/lease-history.ts).
+			`SELECT e.ts, e.kind, e.ip FROM lease_event e WHERE ${ALL_BUCKETS} AND e.client_ref IN (SELECT id FROM client WHERE mac = ?) ORDER BY e.ts`,
 			[m],
 		);
 		times.push(performance.now() - started);
