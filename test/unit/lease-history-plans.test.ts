@@ -69,7 +69,8 @@ async function checkPlans(store: Store, sent: Sent[]): Promise<number> {
 
 test('every statement tracking and the event readers send to lease history seeks by time bucket and key', async () => {
 	const history = generateHistory({ seed: 7, v4: 20, v6: 8, clients: 16 });
-	const store = await Store.open(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-plans-')), 'ipam.db'));
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-plans-'));
+	const store = await Store.open(path.join(dir, 'ipam.db'));
 	try {
 		await seedHistory(store, history, { batchSeconds: 86400 });
 		const sent = recording(store);
@@ -111,6 +112,7 @@ test('every statement tracking and the event readers send to lease history seeks
 		assert.ok(planned >= 10, `${planned} distinct statements planned`);
 	} finally {
 		await store.close();
+		fs.rmSync(dir, { recursive: true, force: true });
 	}
 });
 

@@ -36,8 +36,10 @@ test('the command is one line, quotes the computer name and refuses anything els
 	assert.throws(() => psComputerName('$(evil)'), /not a computer name/);
 });
 
-test('Get-WinEvent through node-powershell (recorded shapes): people kept, failures and anonymous dropped', async () => {
-	const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fake-pwsh-')), 'commands.log');
+test('Get-WinEvent through node-powershell (recorded shapes): people kept, failures and anonymous dropped', async t => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-pwsh-'));
+	t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+	const log = path.join(dir, 'commands.log');
 	process.env.FAKE_PWSH_LOG = log;
 	const got = await collectLogons(dc('dc1'), { since: 0 });
 	delete process.env.FAKE_PWSH_LOG;
