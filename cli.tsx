@@ -30,6 +30,11 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 not found, 5 conflict, 
 `;
 
 /** Pulls global options out of argv wherever they appear before the command. */
+/** A migration can rebuild indexes over the whole lease history: minutes on a large store, so it is announced. */
+function announceMigration(m: { version: number; name: string }): void {
+	process.stderr.write(`ipam: upgrading the store to schema ${m.version} (${m.name}); on a large lease history this can take minutes\n`);
+}
+
 function splitGlobals(argv: string[]): { db?: string; user?: string; help: boolean; rest: string[] } {
 	const out: { db?: string; user?: string; help: boolean; rest: string[] } = { help: false, rest: [] };
 	let i = 0;
@@ -64,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
 		preferLiveTerminal(env);
 		// The store opens on SQLite's threads while Ink and React load (most of the start-up); without a terminal
 		// the TUI only says so, and must not create a store.
-		const opening = process.stdout.isTTY && process.stdin.isTTY ? openTuiStore(dbPath, actor) : undefined;
+		const opening = process.stdout.isTTY && process.stdin.isTTY ? openTuiStore(dbPath, actor, announceMigration) : undefined;
 		// Not awaited until the TUI takes it: a failed open must not be reported as unhandled meanwhile.
 		opening?.catch(() => undefined);
 		const { runTui } = await import('./source/app/run.js');
@@ -83,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
 		env,
 		dbPath,
 		actor,
-		openStore: (options?: OpenOptions) => Store.open(dbPath, { actor, ...options }),
+		openStore: (options?: OpenOptions) => Store.open(dbPath, { actor, onMigration: announceMigration, ...options }),
 	};
 	return command.run(ctx);
 }

@@ -43,6 +43,11 @@ export interface OpenOptions {
 	actor?: string;
 	/** Page cache in MiB (default 64). */
 	cacheMiB?: number;
+	/**
+	 * Told before each migration applied to a store that already had a schema: some rebuild indexes over the whole
+	 * lease history (minutes on a large store), and a person waiting should know why.
+	 */
+	onMigration?: (m: { version: number; name: string }) => void;
 }
 
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -93,7 +98,7 @@ export class Store {
 		try {
 			await store.configure(options.cacheMiB ?? 64);
 			await store.checkOwnership();
-			if (!options.readonly) await store.migrate();
+			if (!options.readonly) await store.migrate(options.onMigration);
 			else await store.checkVersion();
 		} catch (err) {
 			await store.close().catch(() => undefined);
@@ -138,10 +143,11 @@ export class Store {
 		return current;
 	}
 
-	private async migrate(): Promise<void> {
+	private async migrate(onMigration?: OpenOptions['onMigration']): Promise<void> {
 		const current = await this.checkVersion();
 		for (const m of loadMigrations()) {
 			if (m.version <= current) continue;
+			if (current > 0) onMigration?.({ version: m.version, name: m.name });
 			await this.transaction(async tx => {
 				await tx.exec(m.sql);
 				await tx.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${m.version}`);

@@ -16,7 +16,9 @@ function tempPath(): string {
 }
 
 test('a new store is migrated to the latest schema in WAL mode with foreign keys on', async () => {
-	const store = await Store.open(tempPath());
+	const told: number[] = [];
+	const store = await Store.open(tempPath(), { onMigration: m => told.push(m.version) });
+	assert.deepEqual(told, [], 'creating a store is not an upgrade');
 	assert.ok((await store.schemaVersion()) >= 1);
 	assert.equal((await store.get<{ journal_mode: string }>('PRAGMA journal_mode'))?.journal_mode, 'wal');
 	assert.equal((await store.get<{ foreign_keys: number }>('PRAGMA foreign_keys'))?.foreign_keys, 1);
@@ -93,8 +95,10 @@ test('schema 3 leads the chunk indexes by time bucket; history stored before is 
 		INSERT INTO host (id, name, name_lc) VALUES (1, 'pc-1', 'pc-1');
 		INSERT INTO lease_event (ts, kind, ip, client_ref, host_ref) VALUES (1700000000, 1, x'0a000005', 1, 1), (1708388608, 2, x'0a000005', 1, 1)`);
 	await new Promise<void>((resolve, reject) => db.close(err => (err ? reject(err) : resolve())));
-	const store = await Store.open(raw);
+	const told: number[] = [];
+	const store = await Store.open(raw, { onMigration: m => told.push(m.version) });
 	assert.ok((await store.schemaVersion()) >= 3);
+	assert.equal(told[0], 3, 'the upgrade is announced before it runs');
 	const defs = await store.all<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'lease_chunk' AND name <> 'lease_chunk_first' ORDER BY name`);
 	assert.deepEqual(defs.map(d => d.name), ['lease_chunk_client', 'lease_chunk_host', 'lease_chunk_ip']);
 	for (const d of defs) assert.match(d.sql, /\(bkt, (ip|client_ref|host_ref), t_first, t_last\)/);
