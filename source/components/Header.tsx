@@ -37,7 +37,7 @@ export function Header({ storePath, actor, demo, servers, width, now, collector 
 				{c ? <Text color={paint(c.color)}>  {sanitize(c.text)}</Text> : null}
 			</Text>
 			<Text wrap="truncate">
-				{servers.length === 0 ? <Text dimColor>no servers yet (ipam server add …)</Text> : <Text dimColor>collected </Text>}
+				{servers.length === 0 ? <Text dimColor>no enabled servers (ipam server add …, ipam server list)</Text> : <Text dimColor>collected </Text>}
 				{servers.map((s, i) => {
 					const stale = isStale(s as unknown as Record<string, unknown> & { _k: [] }, now);
 					return (
