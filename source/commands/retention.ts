@@ -4,19 +4,24 @@ import { parseOptions, withStore } from './command.js';
 import { CommandError, EXIT } from './exit.js';
 import { purgeCandidates, purgeExpired, retentionDays, RetentionError, setRetentionDays } from '../../store/retention.js';
 import { formatTime } from '../domain/time.js';
+import { compactHistory } from '../../store/lease-compaction.js';
 
 const usage = `Usage: ipam retention show [--json]
        ipam retention set DAYS
        ipam retention purge [--dry-run] [--json]
+       ipam retention compact [--all] [--json]
 
 Lease, logon and configuration-change events older than the retention period (default 1095 days, three years)
-are deleted by the background 'purge' task, in small batches; \`purge\` runs it now.`;
+are deleted by the background 'purge' task, in small batches; \`purge\` runs it now.
+Lease history written by frequent collections (a chunk and a page for every few events) is packed by the
+background 'compact' task once its time bucket (about 48 days) is closed; \`compact\` runs it now, and
+\`--all\` also revisits buckets packed before (late logs).`;
 
 export const retentionCommand: Command = {
 	name: 'retention',
 	summary: 'show or set how long event history is kept; purge now',
 	async run(ctx) {
-		const { values, positionals } = parseOptions(ctx.args, { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, usage);
+		const { values, positionals } = parseOptions(ctx.args, { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, all: { type: 'boolean' } }, usage);
 		if (values.help) {
 			ctx.stdout.write(usage + '\n');
 			return EXIT.ok;
@@ -62,6 +67,17 @@ export const retentionCommand: Command = {
 					values.json
 						? JSON.stringify({ dryRun: !!values['dry-run'], cutoff: result.cutoff, ...d }) + '\n'
 						: `${values['dry-run'] ? 'would delete' : 'deleted'} ${d.lease_event} lease, ${d.logon_event} logon, ${d.config_event} config events before ${formatTime(result.cutoff)}\n`,
+				);
+				return EXIT.ok;
+			});
+		}
+		if (verb === 'compact') {
+			return withStore(ctx, async store => {
+				const r = await compactHistory(store, { all: !!values.all });
+				ctx.stdout.write(
+					values.json
+						? JSON.stringify(r) + '\n'
+						: `compacted ${r.buckets} time bucket(s): ${r.chunksBefore} → ${r.chunksAfter} chunks, ${r.pagesBefore} → ${r.pagesAfter} pages\n`,
 				);
 				return EXIT.ok;
 			});

@@ -6,6 +6,7 @@ import { ingestBatch, loadCursors, type IngestResult } from '../../store/ingest.
 import { getServer, serverInfo, serverRole, type ServerRow } from '../../store/servers.js';
 import { dueAgain, dueTasks, ensureTasks, listTasks, recordRun, TASK_KINDS, type TaskRow } from '../../store/tasks.js';
 import { purgeExpired } from '../../store/retention.js';
+import { compactHistory } from '../../store/lease-compaction.js';
 import { expireAddresses } from '../../store/expiry.js';
 import type { CollectPart } from '../collectors/collector.js';
 import { collectorFor } from '../collectors/index.js';
@@ -90,6 +91,9 @@ async function runStoreTask(store: Store, task: TaskRow, options: SchedulerOptio
 			detail = Object.entries(r.deleted)
 				.map(([t, n]) => `${t} ${n}`)
 				.join(', ');
+		} else if (task.kind === 'compact') {
+			const r = await compactHistory(store, { signal: options.signal });
+			detail = `${r.buckets} bucket(s): ${r.chunksBefore} → ${r.chunksAfter} chunks, ${r.pagesBefore} → ${r.pagesAfter} pages`;
 		} else throw new Error(`unknown store task "${task.kind}"`);
 		return { task: task.kind, ok: true, detail, durationMs: Math.round(performance.now() - started) };
 	} catch (err) {

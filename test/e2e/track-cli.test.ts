@@ -132,6 +132,11 @@ test('logons import keeps good rows, reports bad ones by line and field; retenti
 	const purge = ipam(db, 'retention', 'purge', '--json');
 	assert.deepEqual(JSON.parse(purge.stdout), { dryRun: false, cutoff: JSON.parse(purge.stdout).cutoff, lease_event: 0, logon_event: 3, config_event: 0 });
 	assert.match(ipam(db, 'events', '--kind', 'audit').stdout, /update setting\s+setting\s+tester \(cli\)\s+retention\.days 1095 → 3/);
+	const compact = ipam(db, 'retention', 'compact', '--all', '--json');
+	assert.equal(compact.code, 0, compact.stderr);
+	const packed = JSON.parse(compact.stdout) as { buckets: number; chunksBefore: number; chunksAfter: number };
+	assert.ok(packed.chunksAfter <= packed.chunksBefore, compact.stdout);
+	assert.match(ipam(db, 'retention', 'compact').stdout, /^compacted 0 time bucket\(s\)/);
 });
 
 test('logons collect: Get-WinEvent through node-powershell (fake pwsh, constructed recordings) into the store', { skip: !built && 'dist/cli.js absent: run npm run build' }, async () => {

@@ -1,0 +1,102 @@
+// Compaction of packed lease history. A chunk holds one key's events from one ingest batch (lease-history.ts), so a
+// server collected every few minutes leaves a chunk (a row and three index entries) for nearly every event, and a
+// page for every few: the store grows and a three-year question reads thousands of rows. Once a time bucket is
+// behind the newest one no collection writes to it except a late log, so its chunks of one key (address, space,
+// server, client, host) are merged into as few as CHUNK_MAX allows, and its pages re-cut to PAGE_MAX events, in
+// one transaction per bucket. Events, their order and every read's answers are unchanged; event ids (storage
+// positions) change, and nothing keeps them.
+import type { Store } from './database.js';
+import { BUCKET_BITS, CHUNK_MAX, PAGE_MAX } from './lease-history.js';
+
+/** The buckets below this one (bkt) are compacted; a late event landing in one makes it a candidate again. */
+const COMPACTED_THROUGH = 'history.compacted_through';
+
+export interface CompactionResult {
+	buckets: number;
+	chunksBefore: number;
+	chunksAfter: number;
+	pagesBefore: number;
+	pagesAfter: number;
+}
+
+/**
+ * Compacts every bucket older than the newest stored one that holds a key in more than one chunk or more pages than
+ * its events need, oldest first, one transaction per bucket (other writers get the store in between). `all`
+ * revisits buckets compacted before (late events); otherwise only those past the last run are looked at.
+ */
+export async function compactHistory(store: Store, options: { all?: boolean; signal?: AbortSignal } = {}): Promise<CompactionResult> {
+	const result: CompactionResult = { buckets: 0, chunksBefore: 0, chunksAfter: 0, pagesBefore: 0, pagesAfter: 0 };
+	const newest = (await store.get<{ b: number | null }>('SELECT max(bkt) AS b FROM lease_chunk'))?.b ?? null;
+	if (newest === null) return result;
+	const done = options.all ? -Infinity : Number(await store.setting(COMPACTED_THROUGH, String(-Infinity)));
+	let next = (await store.get<{ b: number | null }>('SELECT min(bkt) AS b FROM lease_chunk WHERE bkt > ?', [Number.isFinite(done) ? done : -(2 ** 52)]))?.b ?? null;
+	while (next !== null && next < newest) {
+		options.signal?.throwIfAborted();
+		const bucket = next;
+		const r = await store.transaction(tx => compactBucket(tx, bucket));
+		if (r.chunksBefore !== r.chunksAfter || r.pagesBefore !== r.pagesAfter) result.buckets++;
+		result.chunksBefore += r.chunksBefore;
+		result.chunksAfter += r.chunksAfter;
+		result.pagesBefore += r.pagesBefore;
+		result.pagesAfter += r.pagesAfter;
+		await store.setSetting(COMPACTED_THROUGH, String(bucket));
+		next = (await store.get<{ b: number | null }>('SELECT min(bkt) AS b FROM lease_chunk WHERE bkt > ?', [bucket]))?.b ?? null;
+		// Let queued transactions of other callers in this process run between buckets.
+		await new Promise(resolve => setImmediate(resolve));
+	}
+	return result;
+}
+
+/** One bucket, in the caller's transaction. */
+export async function compactBucket(tx: Store, bucket: number): Promise<Omit<CompactionResult, 'buckets'>> {
+	const lo = bucket * 2 ** BUCKET_BITS;
+	const hi = lo + 2 ** BUCKET_BITS - 1;
+	// Chunks sharing a key with another chunk of the bucket (window PARTITION BY, like GROUP BY, treats NULLs as equal).
+	await tx.exec('CREATE TEMP TABLE IF NOT EXISTS compact_chunk (id INTEGER PRIMARY KEY); DELETE FROM temp.compact_chunk');
+	await tx.run(
+		`INSERT INTO temp.compact_chunk (id) SELECT id FROM (
+			SELECT id, count(*) OVER (PARTITION BY ip, space_id, server_id, client_ref, host_ref) AS k FROM lease_chunk WHERE bkt = ?1)
+		 WHERE k > 1`,
+		[bucket],
+	);
+	const chunks = (await tx.get<{ total: number; split: number }>(
+		'SELECT (SELECT count(*) FROM lease_chunk WHERE bkt = ?1) AS total, (SELECT count(*) FROM temp.compact_chunk) AS split',
+		[bucket],
+	))!;
+	let chunksAfter = chunks.total;
+	if (chunks.split > 0) {
+		const { changes } = await tx.run(
+			`INSERT INTO lease_chunk (ip, family, space_id, server_id, client_ref, host_ref, t_first, t_last, n, ev)
+			 SELECT ip, family, space_id, server_id, client_ref, host_ref, min(ts), max(ts), count(*), jsonb_group_array(jsonb(ev) ORDER BY ts, kind, seq)
+			 FROM (SELECT c.ip, c.family, c.space_id, c.server_id, c.client_ref, c.host_ref, e.value AS ev, e.value ->> 0 AS ts, e.value ->> 1 AS kind,
+			              (c.id << 12) | e.key AS seq,
+			              (row_number() OVER (PARTITION BY c.ip, c.space_id, c.server_id, c.client_ref, c.host_ref ORDER BY e.value ->> 0, e.value ->> 1, c.id, e.key) - 1) / ${CHUNK_MAX} AS part
+			       FROM temp.compact_chunk k CROSS JOIN lease_chunk c ON c.id = k.id, jsonb_each(c.ev) e)
+			 GROUP BY ip, space_id, server_id, client_ref, host_ref, part
+			 ORDER BY ip`,
+		);
+		await tx.run('DELETE FROM lease_chunk WHERE id IN (SELECT id FROM temp.compact_chunk)');
+		chunksAfter = chunks.total - chunks.split + changes;
+	}
+	// Pages: re-cut only when the bucket's events would fit in fewer.
+	const pages = (await tx.get<{ n: number; events: number }>(
+		'SELECT count(*) AS n, coalesce(sum(n), 0) AS events FROM lease_page WHERE t_first BETWEEN ?1 AND ?2',
+		[lo, hi],
+	))!;
+	let pagesAfter = pages.n;
+	if (pages.n > Math.ceil(pages.events / PAGE_MAX)) {
+		await tx.exec('CREATE TEMP TABLE IF NOT EXISTS compact_page (id INTEGER PRIMARY KEY); DELETE FROM temp.compact_page');
+		await tx.run('INSERT INTO temp.compact_page (id) SELECT id FROM lease_page WHERE t_first BETWEEN ?1 AND ?2', [lo, hi]);
+		const { changes } = await tx.run(
+			`INSERT INTO lease_page (t_first, t_last, n, ev)
+			 SELECT min(ts), max(ts), count(*), jsonb_group_array(jsonb(ev) ORDER BY ts, seq)
+			 FROM (SELECT e.value AS ev, e.value ->> 0 AS ts, (p.id << 12) | e.key AS seq,
+			              (row_number() OVER (ORDER BY e.value ->> 0, p.id, e.key) - 1) / ${PAGE_MAX} AS page
+			       FROM temp.compact_page k CROSS JOIN lease_page p ON p.id = k.id, jsonb_each(p.ev) e)
+			 GROUP BY page ORDER BY page`,
+		);
+		await tx.run('DELETE FROM lease_page WHERE id IN (SELECT id FROM temp.compact_page)');
+		pagesAfter = changes;
+	}
+	return { chunksBefore: chunks.total, chunksAfter, pagesBefore: pages.n, pagesAfter };
+}
