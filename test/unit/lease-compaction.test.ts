@@ -13,6 +13,7 @@ import { readLeaseEvents } from '../../store/lease-history-read.js';
 import { track } from '../../store/tracking.js';
 import { intToMac } from '../../source/domain/mac.js';
 import { formatKey } from '../../source/domain/ip.js';
+import { prng } from '../fixtures/tracking/history.js';
 
 const T0 = 1_700_000_000;
 const DAYS = 200;
@@ -20,23 +21,12 @@ const CLIENTS = 12;
 const mac = (c: number) => intToMac(0x020000000000 + c);
 const hex = (c: number) => (0x0a000100 + c).toString(16).padStart(8, '0');
 
-/** Deterministic pseudo-random (mulberry32). */
-function rng(seed: number): () => number {
-	let a = seed;
-	return () => {
-		a = (a + 0x6d2b79f5) | 0;
-		let t = Math.imul(a ^ (a >>> 15), 1 | a);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 async function history(dir: string): Promise<Store> {
 	const store = await Store.open(path.join(dir, 'ipam.db'));
 	await store.insertMany('server', ['id', 'name', 'kind'], [[1, 'dhcp1', 'kea'], [2, 'dhcp2', 'kea']]);
 	await store.insertMany('client', ['id', 'key', 'mac'], Array.from({ length: CLIENTS }, (_, i) => [i + 1, `mac:${mac(i + 1)}`, mac(i + 1)]));
 	await store.insertMany('host', ['id', 'name', 'name_lc'], Array.from({ length: CLIENTS }, (_, i) => [i + 1, `pc-${i + 1}`, `pc-${i + 1}`]));
-	const rand = rng(5);
+	const rand = prng(5);
 	// A collection every six hours: each batch holds a few events, one chunk (and a page) each.
 	for (let batch = 0; batch < DAYS * 4; batch++) {
 		const byServer = new Map<number, HistoryColumns>();
@@ -65,7 +55,7 @@ async function snapshot(store: Store) {
 	);
 	const newest = await readLeaseEvents(store, { where: [], limit: 300 });
 	const questions = [];
-	const rand = rng(9);
+	const rand = prng(9);
 	for (let i = 0; i < 40; i++) {
 		const c = 1 + Math.floor(rand() * CLIENTS);
 		const t = T0 + Math.floor(rand() * DAYS * 86_400);
