@@ -9,6 +9,7 @@ import { Store } from '../store/database.js';
 import { addServer } from '../store/servers.js';
 import { ingestBatch } from '../store/ingest.js';
 import { bucketsIn } from '../store/lease-history.js';
+import { compactHistory } from '../store/lease-compaction.js';
 import type { LeaseEventRecord, LeaseRecord } from '../source/domain/dhcp.js';
 
 const CLIENTS = 100_000;
@@ -177,6 +178,62 @@ async function leaseSetDiff(dir: string, count: number): Promise<void> {
 	await store.close();
 }
 
+/**
+ * Frequent collections (a collector every few minutes hands over a few hundred events), then compaction: the rows
+ * they leave, the rows after `compactHistory`, how long it takes, and a MAC's whole history read before and after.
+ * IPAM_BENCH_FREQUENT (default 1,000,000) events of 20,000 clients over 200 days in batches of 500.
+ */
+async function frequentThenCompact(dir: string): Promise<void> {
+	const total = Number(process.env.IPAM_BENCH_FREQUENT) || 1_000_000;
+	const clients = 20_000;
+	const days = 200;
+	const batch = 500;
+	const store = await Store.open(path.join(dir, 'frequent.db'), { cacheMiB: 512 });
+	const server = await addServer(store, { name: 'bench-frequent', kind: 'kea' });
+	const rand = rng(11);
+	let ingestMs = 0;
+	for (let i = 0; i < total; i += batch) {
+		const events: LeaseEventRecord[] = [];
+		for (let j = i; j < Math.min(total, i + batch); j++) {
+			const c = Math.floor(rand() * clients);
+			const ts = T0 + Math.floor((j / total) * days * 86_400);
+			events.push({ ts, kind: rand() < 0.9 ? 'renew' : 'release', family: 4, ip: `10.9.${(c >> 8) & 0xff}.${c & 0xff}`, mac: mac(c), hostname: `pc-${c}`, expires: ts + 86_400 });
+		}
+		const started = performance.now();
+		await ingestBatch(store, server.id, { events }, T0);
+		ingestMs += performance.now() - started;
+	}
+	const rows = async () =>
+		(await store.get<{ chunks: number; pages: number; used: number }>(
+			`SELECT (SELECT count(*) FROM lease_chunk) AS chunks, (SELECT count(*) FROM lease_page) AS pages,
+				(SELECT page_count - freelist_count FROM pragma_page_count(), pragma_freelist_count()) * (SELECT page_size FROM pragma_page_size()) AS used`,
+		))!;
+	const macs = Array.from({ length: 50 }, () => mac(Math.floor(rand() * clients)));
+	const history = async () => {
+		const times: number[] = [];
+		for (const m of macs) {
+			const started = performance.now();
+			await store.all(`SELECT e.ts, e.kind, e.ip FROM lease_event e WHERE ${ALL_BUCKETS} AND e.client_ref IN (SELECT id FROM client WHERE mac = ?) ORDER BY e.ts`, [m]);
+			times.push(performance.now() - started);
+		}
+		return percentile(times.sort((a, b) => a - b), 0.5);
+	};
+	const before = await rows();
+	const readBefore = await history();
+	const started = performance.now();
+	const r = await compactHistory(store);
+	const compactMs = performance.now() - started;
+	const after = await rows();
+	const readAfter = await history();
+	console.log(
+		`frequent collections: ${total.toLocaleString('en')} events in batches of ${batch} → ${Math.round(total / (ingestMs / 1000)).toLocaleString('en')} events/s, ` +
+			`${before.chunks.toLocaleString('en')} chunks (${(total / before.chunks).toFixed(2)} events each), ${before.pages.toLocaleString('en')} pages, ${(before.used / 2 ** 20).toFixed(0)} MiB used; ` +
+			`compaction of ${r.buckets} closed bucket(s) in ${(compactMs / 1000).toFixed(1)} s → ${after.chunks.toLocaleString('en')} chunks (${(total / after.chunks).toFixed(2)} events each), ` +
+			`${after.pages.toLocaleString('en')} pages, ${(after.used / 2 ** 20).toFixed(0)} MiB used; one MAC's 200 days p50 ${readBefore.toFixed(2)} → ${readAfter.toFixed(2)} ms`,
+	);
+	await store.close();
+}
+
 export async function run(): Promise<void> {
 	const total = Number(process.env.IPAM_BENCH_EVENTS) || 3_000_000;
 	const leases = Number(process.env.IPAM_BENCH_LEASES) || 200_000;
@@ -186,6 +243,7 @@ export async function run(): Promise<void> {
 		await macLookup(store, leaseFile, macs);
 		await store.close();
 		await leaseSetDiff(dir, leases);
+		await frequentThenCompact(dir);
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
