@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatImportIssue, readImportFile, type ParsedFile, type ReadOptions } from '../../source/formats/ipam-import.js';
@@ -26,7 +27,7 @@ async function read(file: string, options: Partial<ReadOptions> = {}): Promise<P
 }
 
 function tmpCsv(text: string): string {
-	const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'ipam-read-'));
+	const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'ipam-read-'));
 	const file = path.join(dir, 'in.csv');
 	fs.writeFileSync(file, text);
 	return file;
