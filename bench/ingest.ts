@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Store } from '../store/database.js';
 import { addServer } from '../store/servers.js';
 import { ingestBatch } from '../store/ingest.js';
-import { bucketsIn } from '../store/lease-history.js';
+import { everyBucket } from '../store/lease-history.js';
 import { compactHistory } from '../store/lease-compaction.js';
 import type { LeaseEventRecord, LeaseRecord } from '../source/domain/dhcp.js';
 
@@ -113,7 +113,7 @@ async function eventIngest(dir: string, total: number): Promise<{ store: Store; 
 	return { store, leaseFile, macs };
 }
 
-const ALL_BUCKETS = bucketsIn('e.bkt', String(-(2 ** 52)), String(2 ** 52));
+const ALL_BUCKETS = everyBucket('e.bkt');
 
 async function macLookup(store: Store, leaseFile: string, macs: string[]): Promise<void> {
 	const times: number[] = [];

@@ -28,8 +28,11 @@ export async function compactHistory(store: Store, options: { all?: boolean; sig
 	const result: CompactionResult = { buckets: 0, chunksBefore: 0, chunksAfter: 0, pagesBefore: 0, pagesAfter: 0 };
 	const newest = (await store.get<{ b: number | null }>('SELECT max(bkt) AS b FROM lease_chunk'))?.b ?? null;
 	if (newest === null) return result;
-	const done = options.all ? -Infinity : Number(await store.setting(COMPACTED_THROUGH, String(-Infinity)));
-	let next = (await store.get<{ b: number | null }>('SELECT min(bkt) AS b FROM lease_chunk WHERE bkt > ?', [Number.isFinite(done) ? done : -(2 ** 52)]))?.b ?? null;
+	/** The first stored bucket after `after` (every bucket when null). */
+	const bucketAfter = async (after: number | null) =>
+		(await store.get<{ b: number | null }>('SELECT min(bkt) AS b FROM lease_chunk WHERE bkt > ?', [after ?? -(2 ** 52)]))?.b ?? null;
+	const done = options.all ? '' : await store.setting(COMPACTED_THROUGH, '');
+	let next = await bucketAfter(done === '' ? null : Number(done));
 	while (next !== null && next < newest) {
 		options.signal?.throwIfAborted();
 		const bucket = next;
@@ -40,7 +43,7 @@ export async function compactHistory(store: Store, options: { all?: boolean; sig
 		result.pagesBefore += r.pagesBefore;
 		result.pagesAfter += r.pagesAfter;
 		await store.setSetting(COMPACTED_THROUGH, String(bucket));
-		next = (await store.get<{ b: number | null }>('SELECT min(bkt) AS b FROM lease_chunk WHERE bkt > ?', [bucket]))?.b ?? null;
+		next = await bucketAfter(bucket);
 		// Let queued transactions of other callers in this process run between buckets.
 		await new Promise(resolve => setImmediate(resolve));
 	}

@@ -2,7 +2,7 @@
 // through the page index for time order and the chunk indexes for one address, client or host.
 import type { Param, Store } from './database.js';
 import type { Condition } from './pages.js';
-import { BUCKET_BITS, bucketStart, bucketsIn } from './lease-history.js';
+import { BUCKET_BITS, bucketStart, bucketsIn, everyBucket } from './lease-history.js';
 
 /** One lease event with its names resolved. `tie` orders events of the same second the same way whichever table they came from. */
 export interface LeaseEventRow {
@@ -68,7 +68,7 @@ async function pagesOverlapping(store: Store, lo: number, hi: number, span: numb
 }
 
 /** Chunks of an address span (parameters: its first and last address keys), in every stored bucket; for counting, capped. */
-export const SPAN_CHUNKS_SQL = `SELECT 1 FROM lease_chunk c WHERE ${bucketsIn('c.bkt', String(MIN_TS), String(MAX_TS))} AND c.ip BETWEEN ? AND ?`;
+export const SPAN_CHUNKS_SQL = `SELECT 1 FROM lease_chunk c WHERE ${everyBucket('c.bkt')} AND c.ip BETWEEN ? AND ?`;
 
 /** The index each access reads (named: on few rows SQLite may prefer the t_first index and scan a whole time range). */
 const ACCESS_INDEX = { ip: 'lease_chunk_ip', client: 'lease_chunk_client', host: 'lease_chunk_host' } as const;
