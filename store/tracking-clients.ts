@@ -44,28 +44,41 @@ const BY_HOSTS = `SELECT client_ref AS client, client_ref AS grp FROM (SELECT DI
 const EV_COLUMNS = EVENT_COLUMNS.split(', ').map(c => `ev.${c}`).join(', ');
 const CLIENT_EVENT = `s.grp, ev.ip, ${EV_COLUMNS}, ev.t_first`;
 
+/** A MAC's clients (the client ids and DUIDs that embed it): one group. */
+const BY_IDS = `SELECT value AS client, 0 AS grp FROM json_each(?1)`;
+
 /**
- * A host's clients, each its own group: each group's events in [lo, to] (part 1, capped over all groups), and the
- * candidates for its first EDGE events after `to`: the events past `to` of chunks starting at or before it (part 2),
- * and those of the EDGE chunks starting first after it (part 3; see firstAfter) — a bounded sort per group that one
- * statement cannot express. CROSS JOIN keeps SQLite on the client index, one client at a time. The events come back
- * as one JSON array: a few hundred rows through the driver cost more than SQLite spent finding them.
+ * Chunks read past the window per group, in start order; the start of the next one bounds every event not read (see
+ * firstAfter). A compacted bucket holds a client's few keys in a chunk each, so eight reach into the next bucket.
  */
-const EVENTS_BY_HOSTS = `WITH src(client, grp) AS MATERIALIZED (${BY_HOSTS})
+const AFTER_CHUNKS = 8;
+
+/** A group's chunks starting in (to, afterBound], in start order (bkt first: the index's order, no sort for one client). */
+const PICK = (clients: string, skip: number) => `SELECT k.t_first FROM lease_chunk k INDEXED BY lease_chunk_client
+	WHERE k.client_ref ${clients} AND ${bucketsIn('k.bkt', '?3', '?7')} AND k.t_first > ?3 AND k.t_first <= ?7 ORDER BY k.bkt, k.t_first LIMIT ${skip === 0 ? AFTER_CHUNKS : `1 OFFSET ${skip}`}`;
+
+/**
+ * Each group's events in [lo, to] (part 1, capped over all groups), and the candidates for its first EDGE events after
+ * `to`: the events past `to` of chunks starting at or before it (part 2), those of the AFTER_CHUNKS chunks starting
+ * first after it (part 3), and the start of the chunk after those (part 4, from the index alone; see firstAfter) — a
+ * bounded sort per group that one statement cannot express. CROSS JOIN keeps SQLite on the client index, one client
+ * at a time. The events come back as one JSON array: a few hundred rows through the driver cost more than SQLite
+ * spent finding them.
+ */
+const EVENTS_OF = (source: string, oneGroup: boolean) => `WITH src(client, grp) AS MATERIALIZED (${source})
 	SELECT json_group_array(json_array(part, grp, lower(hex(ip)), ${EVENT_COLUMNS}, t_first)) AS events FROM (
 		SELECT * FROM (SELECT 1 AS part, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
 			WHERE ${bucketsIn('ev.bkt', '?5', '?3')} AND ev.t_first BETWEEN ?5 AND ?3 AND ev.t_last >= ?2 AND ev.ts BETWEEN ?2 AND ?3 ORDER BY ev.ts LIMIT ?4)
 		UNION ALL SELECT 2, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
 			WHERE ${bucketsIn('ev.bkt', '?6', '?3')} AND ev.t_first BETWEEN ?6 AND ?3 AND ev.t_last > ?3 AND ev.ts > ?3
 		UNION ALL SELECT 3, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
-			WHERE ${bucketsIn('ev.bkt', '?3', '?7')} AND ev.t_first IN (SELECT k.t_first FROM src m CROSS JOIN lease_chunk k INDEXED BY lease_chunk_client ON k.client_ref = m.client
-				WHERE m.grp = s.grp AND ${bucketsIn('k.bkt', '?3', '?7')} AND k.t_first > ?3 AND k.t_first <= ?7 ORDER BY k.t_first LIMIT ${EDGE}) AND ev.ts > ?3)`;
+			WHERE ${bucketsIn('ev.bkt', '?3', '?7')} AND ev.t_first IN (${PICK(oneGroup ? 'IN (SELECT client FROM src)' : '= s.client', 0)}) AND ev.ts > ?3
+		UNION ALL SELECT 4, s.grp, NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, (${PICK(oneGroup ? 'IN (SELECT client FROM src)' : '= s.client', AFTER_CHUNKS)})
+			FROM ${oneGroup ? '(SELECT 0 AS grp) s' : 'src s'})`;
 
-/** One group (a MAC's clients): its events in [lo, to] and its first EDGE after `to`, found by SQLite's bounded sort. */
-const EVENTS_BY_IDS = `SELECT * FROM (SELECT 1 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
-		AND ${bucketsIn('bkt', '?5', '?3')} AND t_first BETWEEN ?5 AND ?3 AND t_last >= ?2 AND ts BETWEEN ?2 AND ?3 ORDER BY ts LIMIT ?4)
-	UNION ALL SELECT * FROM (SELECT 2 AS part, ip, ${EVENT_COLUMNS} FROM lease_event WHERE client_ref IN (SELECT value FROM json_each(?1))
-		AND ${bucketsIn('bkt', '?6', '?7')} AND t_first BETWEEN ?6 AND ?7 AND t_last > ?3 AND ts > ?3 ORDER BY ts LIMIT ${EDGE})`;
+// A host's clients are a group each (grp = client); a MAC's are one group.
+const EVENTS_BY_HOSTS = EVENTS_OF(BY_HOSTS, false);
+const EVENTS_BY_IDS = EVENTS_OF(BY_IDS, true);
 
 /** A group's first EDGE events after the window, read whole: when firstAfter cannot vouch for its shortcut. */
 const AFTER = `SELECT 2 AS part, 0 AS grp, lower(hex(ip)) AS hex, ${EVENT_COLUMNS}, t_first FROM lease_event
@@ -99,16 +112,14 @@ function clientEvents(json: string): ClientEvent[] {
 }
 
 /**
- * A group's first EDGE events after the window from the candidates, or null when they may not be all: every event of
- * a chunk lies at or after its t_first, so once the EDGE-th candidate is no later than the latest start among the EDGE
- * chunks read, no unread chunk (all start later) holds an earlier one. With t_first a chunk's first event, as the
- * writers store it, that always holds when EDGE chunks were read; fewer than EDGE events from them means every chunk
- * of the range was read.
+ * A group's first EDGE events after the window from the candidates, or null when they may not be all. Every event of a
+ * chunk lies at or after its t_first, and every chunk not read starts at or after `next` (the first chunk past those
+ * read, in start order; null when none is left before the bound): so an EDGE-th candidate before `next` vouches for
+ * the cut. How a writer cut its chunks changes what is read, never the answer.
  */
-function firstAfter(candidates: ClientEvent[]): ClientEvent[] | null {
+function firstAfter(candidates: ClientEvent[], next: number | null): ClientEvent[] | null {
 	candidates.sort((a, b) => a.ts - b.ts || a.id - b.id);
-	const chunked = candidates.filter(e => e.part === 3);
-	if (chunked.length >= EDGE && candidates[EDGE - 1].ts > Math.max(...chunked.map(e => e.t_first))) return null;
+	if (next !== null && (candidates.length < EDGE || candidates[EDGE - 1].ts >= next)) return null;
 	return candidates.slice(0, EDGE);
 }
 
@@ -143,24 +154,27 @@ export async function holdingsOfClients(store: Store, source: ClientSource, w: T
 	const cap = o.maxEvents ?? 20_000;
 	const lo = from - CLIENT_LOOKBACK;
 	const params: unknown[] = [JSON.stringify('ids' in source ? source.ids : source.hostIds), lo, to, cap + 1, bucketStart(lo), bucketStart(to), afterBound(to)];
-	const rows =
-		'ids' in source
-			? (await store.all<EventRow & { part: number; ip: Buffer }>(EVENTS_BY_IDS, params as never)).map(r => ({ ...r, grp: 0, hex: Buffer.from(r.ip).toString('hex'), t_first: 0 }))
-			: clientEvents((await store.get<{ events: string }>(EVENTS_BY_HOSTS, params as never))?.events ?? '[]');
+	const rows = clientEvents((await store.get<{ events: string }>('ids' in source ? EVENTS_BY_IDS : EVENTS_BY_HOSTS, params as never))?.events ?? '[]');
 	const capped = rows.filter(r => r.part === 1).length > cap;
-	const groups = new Map<number, { inside: ClientEvent[]; after: ClientEvent[] }>();
+	const groups = new Map<number, { inside: ClientEvent[]; after: ClientEvent[]; next: number | null }>();
+	const next = new Map<number, number | null>();
 	for (const r of rows) {
+		if (r.part === 4) {
+			next.set(r.grp, r.t_first);
+			continue;
+		}
 		let g = groups.get(r.grp);
-		if (!g) groups.set(r.grp, (g = { inside: [], after: [] }));
+		if (!g) groups.set(r.grp, (g = { inside: [], after: [], next: null }));
 		(r.part === 1 ? g.inside : g.after).push(r);
 	}
+	for (const [grp, g] of groups) g.next = next.get(grp) ?? null;
 	// One fold per group and address: its events, and the holdings folded from them.
 	const folds: { events: TimelineEvent[]; truncatedEnd: boolean; holdings: Holding[] }[] = [];
 	const fold = (events: TimelineEvent[], truncatedEnd: boolean) =>
 		buildHoldings(events, { now: o.now, skew: o.skew, truncatedStart: lo > 0, truncatedEnd }).filter(h => h.clientRef !== NEXT_HOLDER_REF);
 	for (const [grp, g] of groups) {
 		const after =
-			firstAfter(g.after) ??
+			firstAfter(g.after, g.next) ??
 			(await store.all<ClientEvent>(AFTER, [JSON.stringify('ids' in source ? source.ids : [grp]), bucketStart(to), afterBound(to), to]));
 		const truncatedEnd = after.length >= EDGE || capped;
 		const byAddress = new Map<string, TimelineEvent[]>();
