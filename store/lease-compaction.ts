@@ -54,32 +54,32 @@ export async function compactHistory(store: Store, options: { all?: boolean; sig
 export async function compactBucket(tx: Store, bucket: number): Promise<Omit<CompactionResult, 'buckets'>> {
 	const lo = bucket * 2 ** BUCKET_BITS;
 	const hi = lo + 2 ** BUCKET_BITS - 1;
-	// Chunks sharing a key with another chunk of the bucket (window PARTITION BY, like GROUP BY, treats NULLs as equal).
-	await tx.exec('CREATE TEMP TABLE IF NOT EXISTS compact_chunk (id INTEGER PRIMARY KEY); DELETE FROM temp.compact_chunk');
-	await tx.run(
-		`INSERT INTO temp.compact_chunk (id) SELECT id FROM (
-			SELECT id, count(*) OVER (PARTITION BY ip, space_id, server_id, client_ref, host_ref) AS k FROM lease_chunk WHERE bkt = ?1)
-		 WHERE k > 1`,
-		[bucket],
-	);
+	// Keys (address, space, server, client, host) held in more than one chunk of the bucket (GROUP BY treats NULLs as
+	// equal, as the key does).
 	const chunks = (await tx.get<{ total: number; split: number }>(
-		'SELECT (SELECT count(*) FROM lease_chunk WHERE bkt = ?1) AS total, (SELECT count(*) FROM temp.compact_chunk) AS split',
+		`SELECT (SELECT count(*) FROM lease_chunk WHERE bkt = ?1) AS total,
+			(SELECT count(*) FROM (SELECT 1 FROM lease_chunk WHERE bkt = ?1 GROUP BY ip, space_id, server_id, client_ref, host_ref HAVING count(*) > 1)) AS split`,
 		[bucket],
 	))!;
 	let chunksAfter = chunks.total;
 	if (chunks.split > 0) {
+		// The whole bucket is rewritten, in client order: a client's chunks of the bucket then share a page or two, so a
+		// MAC or host question reads a page per bucket where the batches had scattered them (addresses mostly have
+		// one client per bucket, so an address's chunks stay together too).
+		const { last } = (await tx.get<{ last: number }>('SELECT max(id) AS last FROM lease_chunk'))!;
 		const { changes } = await tx.run(
 			`INSERT INTO lease_chunk (ip, family, space_id, server_id, client_ref, host_ref, t_first, t_last, n, ev)
 			 SELECT ip, family, space_id, server_id, client_ref, host_ref, min(ts), max(ts), count(*), jsonb_group_array(jsonb(ev) ORDER BY ts, kind, seq)
 			 FROM (SELECT c.ip, c.family, c.space_id, c.server_id, c.client_ref, c.host_ref, e.value AS ev, e.value ->> 0 AS ts, e.value ->> 1 AS kind,
 			              (c.id << 12) | e.key AS seq,
 			              (row_number() OVER (PARTITION BY c.ip, c.space_id, c.server_id, c.client_ref, c.host_ref ORDER BY e.value ->> 0, e.value ->> 1, c.id, e.key) - 1) / ${CHUNK_MAX} AS part
-			       FROM temp.compact_chunk k CROSS JOIN lease_chunk c ON c.id = k.id, jsonb_each(c.ev) e)
+			       FROM lease_chunk c, jsonb_each(c.ev) e WHERE c.bkt = ?1)
 			 GROUP BY ip, space_id, server_id, client_ref, host_ref, part
-			 ORDER BY ip`,
+			 ORDER BY client_ref, ip, server_id, host_ref, min(ts)`,
+			[bucket],
 		);
-		await tx.run('DELETE FROM lease_chunk WHERE id IN (SELECT id FROM temp.compact_chunk)');
-		chunksAfter = chunks.total - chunks.split + changes;
+		await tx.run('DELETE FROM lease_chunk WHERE bkt = ?1 AND id <= ?2', [bucket, last]);
+		chunksAfter = changes;
 	}
 	// Pages: re-cut only when the bucket's events would fit in fewer.
 	const pages = (await tx.get<{ n: number; events: number }>(

@@ -104,6 +104,12 @@ test('compaction merges a closed bucket into a chunk per key and full pages, and
 			[newest],
 		);
 		assert.deepEqual(twice, [], 'one chunk per key in a compacted bucket');
+		// Stored in client order, so a client's chunks of a bucket share pages.
+		const outOfOrder = await store.all(
+			`SELECT bkt FROM (SELECT bkt, client_ref, lag(client_ref) OVER (PARTITION BY bkt ORDER BY id) AS prev FROM lease_chunk WHERE bkt < ?1) WHERE client_ref < prev`,
+			[newest],
+		);
+		assert.deepEqual(outOfOrder, [], 'a compacted bucket is stored in client order');
 		const pages = await store.all<{ n: number; t_first: number; t_last: number }>('SELECT n, t_first, t_last FROM lease_page ORDER BY t_first');
 		for (const p of pages) {
 			assert.ok(p.n <= PAGE_MAX);
