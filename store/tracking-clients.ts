@@ -6,7 +6,7 @@ import { LeaseEventKind } from '../source/domain/dhcp.js';
 import { buildHoldings, DEFAULT_SKEW, type Holding, type TimelineEvent } from '../source/domain/timeline.js';
 import type { TimeWindow } from '../source/domain/time.js';
 import type { TrackOptions, TrackResult } from './tracking.js';
-import { afterBound, bounds, EDGE, EVENT_COLUMNS, FAR_FUTURE, inWindow, toTimeline, type EventRow } from './tracking-events.js';
+import { afterBound, bounds, EDGE, EVENT_COLUMNS, FAR_FUTURE, inWindow, timelineEvent, type EventRow } from './tracking-events.js';
 import { finish } from './tracking-rows.js';
 
 /** Interned clients a term stands for: a MAC also finds client ids and DUIDs that embed it. */
@@ -54,7 +54,7 @@ const BY_IDS = `SELECT value AS client, 0 AS grp FROM json_each(?1)`;
 const AFTER_CHUNKS = 8;
 
 /** A group's chunks starting in (to, afterBound], in start order (bkt first: the index's order, no sort for one client). */
-const PICK = (clients: string, skip: number) => `SELECT k.t_first FROM lease_chunk k INDEXED BY lease_chunk_client
+const PICK = (clients: string, skip: number) => `SELECT ${skip === 0 ? 'k.bkt, ' : ''}k.t_first FROM lease_chunk k INDEXED BY lease_chunk_client
 	WHERE k.client_ref ${clients} AND ${bucketsIn('k.bkt', '?3', '?7')} AND k.t_first > ?3 AND k.t_first <= ?7 ORDER BY k.bkt, k.t_first LIMIT ${skip === 0 ? AFTER_CHUNKS : `1 OFFSET ${skip}`}`;
 
 /**
@@ -72,7 +72,7 @@ const EVENTS_OF = (source: string, oneGroup: boolean) => `WITH src(client, grp) 
 		UNION ALL SELECT 2, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
 			WHERE ${bucketsIn('ev.bkt', '?6', '?3')} AND ev.t_first BETWEEN ?6 AND ?3 AND ev.t_last > ?3 AND ev.ts > ?3
 		UNION ALL SELECT 3, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
-			WHERE ${bucketsIn('ev.bkt', '?3', '?7')} AND ev.t_first IN (${PICK(oneGroup ? 'IN (SELECT client FROM src)' : '= s.client', 0)}) AND ev.ts > ?3
+			WHERE (ev.bkt, ev.t_first) IN (${PICK(oneGroup ? 'IN (SELECT client FROM src)' : '= s.client', 0)}) AND ev.ts > ?3
 		UNION ALL SELECT 4, s.grp, NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, (${PICK(oneGroup ? 'IN (SELECT client FROM src)' : '= s.client', AFTER_CHUNKS)})
 			FROM ${oneGroup ? '(SELECT 0 AS grp) s' : 'src s'})`;
 
@@ -181,7 +181,7 @@ export async function holdingsOfClients(store: Store, source: ClientSource, w: T
 		for (const r of [...g.inside, ...after]) {
 			let events = byAddress.get(r.hex);
 			if (!events) byAddress.set(r.hex, (events = []));
-			events.push(...toTimeline([r], r.hex));
+			events.push(timelineEvent(r, r.hex));
 		}
 		for (const events of byAddress.values()) folds.push({ events, truncatedEnd, holdings: fold(events, truncatedEnd) });
 	}
@@ -205,7 +205,7 @@ export async function holdingsOfClients(store: Store, source: ClientSource, w: T
 			return folds[i].truncatedEnd && last < hit.ts! ? [{ i, params: [h.ip, bucketStart(last), hit.ts, last, 'ids' in source ? source.ids : [h.clientRef]] }] : [];
 		});
 		if (gaps.length > 0) {
-			for (const r of await store.all<ClientEvent & { item: number }>(GAP, [JSON.stringify(gaps.map(g => g.params))])) folds[gaps[r.item].i].events.push(...toTimeline([r], r.hex));
+			for (const r of await store.all<ClientEvent & { item: number }>(GAP, [JSON.stringify(gaps.map(g => g.params))])) folds[gaps[r.item].i].events.push(timelineEvent(r, r.hex));
 		}
 		for (const hit of hits) {
 			const { h, i } = open[hit.item];

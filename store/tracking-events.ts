@@ -39,17 +39,11 @@ export function afterBound(to: number): number {
 }
 
 export function toTimeline(rows: EventRow[], ip: string): TimelineEvent[] {
-	return rows.map(r => ({
-		id: r.id,
-		ts: r.ts,
-		kind: r.kind,
-		ip,
-		serverId: r.server_id,
-		clientRef: r.client_ref,
-		hostRef: r.host_ref,
-		userRef: r.user_ref,
-		expires: r.expires,
-	}));
+	return rows.map(r => timelineEvent(r, ip));
+}
+
+export function timelineEvent(r: EventRow, ip: string): TimelineEvent {
+	return { id: r.id, ts: r.ts, kind: r.kind, ip, serverId: r.server_id, clientRef: r.client_ref, hostRef: r.host_ref, userRef: r.user_ref, expires: r.expires };
 }
 
 export function inWindow(h: Holding, w: TimeWindow): boolean {
