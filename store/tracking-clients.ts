@@ -42,7 +42,6 @@ const BY_HOSTS = `SELECT client_ref AS client, client_ref AS grp FROM (SELECT DI
 		AND ts BETWEEN ?2 AND ?3 AND +client_ref IS NOT NULL LIMIT ${HOST_EVENTS}))`;
 
 const EV_COLUMNS = EVENT_COLUMNS.split(', ').map(c => `ev.${c}`).join(', ');
-const CLIENT_EVENT = `s.grp, ev.ip, ${EV_COLUMNS}, ev.t_first`;
 
 /** A MAC's clients (the client ids and DUIDs that embed it): one group. */
 const BY_IDS = `SELECT value AS client, 0 AS grp FROM json_each(?1)`;
@@ -57,28 +56,28 @@ const AFTER_CHUNKS = 8;
 const PICK = (clients: string, skip: number) => `SELECT ${skip === 0 ? 'k.bkt, ' : ''}k.t_first FROM lease_chunk k INDEXED BY lease_chunk_client
 	WHERE k.client_ref ${clients} AND ${bucketsIn('k.bkt', '?3', '?7')} AND k.t_first > ?3 AND k.t_first <= ?7 ORDER BY k.bkt, k.t_first LIMIT ${skip === 0 ? AFTER_CHUNKS : `1 OFFSET ${skip}`}`;
 
+const CHUNK = 's.grp, c.id, c.ip, c.server_id, c.client_ref, c.host_ref, c.t_first, c.ev';
+
 /**
- * Each group's events in [lo, to] (part 1, capped over all groups), and the candidates for its first EDGE events after
- * `to`: the events past `to` of chunks starting at or before it (part 2), those of the AFTER_CHUNKS chunks starting
- * first after it (part 3), and the start of the chunk after those (part 4, from the index alone; see firstAfter) — a
- * bounded sort per group that one statement cannot express. CROSS JOIN keeps SQLite on the client index, one client
- * at a time. The events come back as one JSON array: a few hundred rows through the driver cost more than SQLite
- * spent finding them.
+ * Each group's chunks holding events in [lo, to] (part 1, capped over all groups; those of the bucket of `to` also
+ * hold its events past `to` from chunks starting at or before it), the AFTER_CHUNKS chunks starting first after `to`
+ * (part 3), and the start of the chunk after those (part 4, from the index alone; see firstAfter). Whole chunks, not
+ * events: unpacking them in JavaScript costs a fraction of SQLite's per-event JSON extraction through lease_event.
+ * CROSS JOIN keeps SQLite on the client index, one client at a time. One JSON array comes back: a few hundred rows
+ * through the driver cost more than SQLite spent finding them.
  */
-const EVENTS_OF = (source: string, oneGroup: boolean) => `WITH src(client, grp) AS MATERIALIZED (${source})
-	SELECT json_group_array(json_array(part, grp, lower(hex(ip)), ${EVENT_COLUMNS}, t_first)) AS events FROM (
-		SELECT * FROM (SELECT 1 AS part, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
-			WHERE ${bucketsIn('ev.bkt', '?5', '?3')} AND ev.t_first BETWEEN ?5 AND ?3 AND ev.t_last >= ?2 AND ev.ts BETWEEN ?2 AND ?3 ORDER BY ev.ts LIMIT ?4)
-		UNION ALL SELECT 2, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
-			WHERE ${bucketsIn('ev.bkt', '?6', '?3')} AND ev.t_first BETWEEN ?6 AND ?3 AND ev.t_last > ?3 AND ev.ts > ?3
-		UNION ALL SELECT 3, ${CLIENT_EVENT} FROM src s CROSS JOIN lease_event ev ON ev.client_ref = s.client
-			WHERE (ev.bkt, ev.t_first) IN (${PICK(oneGroup ? 'IN (SELECT client FROM src)' : '= s.client', 0)}) AND ev.ts > ?3
-		UNION ALL SELECT 4, s.grp, NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, (${PICK(oneGroup ? 'IN (SELECT client FROM src)' : '= s.client', AFTER_CHUNKS)})
+const CHUNKS_OF = (source: string, oneGroup: boolean) => `WITH src(client, grp) AS MATERIALIZED (${source})
+	SELECT json_group_array(json_array(part, grp, id, lower(hex(ip)), server_id, client_ref, host_ref, t_first, json(ev))) AS chunks FROM (
+		SELECT * FROM (SELECT 1 AS part, ${CHUNK} FROM src s CROSS JOIN lease_chunk c INDEXED BY lease_chunk_client ON c.client_ref = s.client
+			WHERE ${bucketsIn('c.bkt', '?5', '?3')} AND c.t_first BETWEEN ?5 AND ?3 AND c.t_last >= ?2 ORDER BY c.t_first LIMIT ?4)
+		UNION ALL SELECT 3, ${CHUNK} FROM src s CROSS JOIN lease_chunk c INDEXED BY lease_chunk_client ON c.client_ref = s.client
+			WHERE (c.bkt, c.t_first) IN (${PICK(oneGroup ? 'IN (SELECT client FROM src)' : '= s.client', 0)})
+		UNION ALL SELECT 4, s.grp, NULL, NULL, NULL, NULL, NULL, (${PICK(oneGroup ? 'IN (SELECT client FROM src)' : '= s.client', AFTER_CHUNKS)}), NULL
 			FROM ${oneGroup ? '(SELECT 0 AS grp) s' : 'src s'})`;
 
 // A host's clients are a group each (grp = client); a MAC's are one group.
-const EVENTS_BY_HOSTS = EVENTS_OF(BY_HOSTS, false);
-const EVENTS_BY_IDS = EVENTS_OF(BY_IDS, true);
+const CHUNKS_BY_HOSTS = CHUNKS_OF(BY_HOSTS, false);
+const CHUNKS_BY_IDS = CHUNKS_OF(BY_IDS, true);
 
 /** A group's first EDGE events after the window, read whole: when firstAfter cannot vouch for its shortcut. */
 const AFTER = `SELECT 2 AS part, 0 AS grp, lower(hex(ip)) AS hex, ${EVENT_COLUMNS}, t_first FROM lease_event
@@ -91,24 +90,29 @@ interface ClientEvent extends EventRow {
 	t_first: number;
 }
 
-type EventTuple = [number, number, string, number, number, number, number | null, number | null, number | null, number | null, number | null, number];
+/** A chunk as CHUNKS_OF returns it; its events are [ts, kind, user_ref, expires] (the lease_event view's reading). */
+type ChunkTuple = [number, number, number, string, number | null, number | null, number | null, number | null, [number, number, number | null, number | null][] | null];
 
-/** The statement's JSON rows as events (in EVENTS_BY_HOSTS's column order). */
-function clientEvents(json: string): ClientEvent[] {
-	return (JSON.parse(json) as EventTuple[]).map(r => ({
-		part: r[0],
-		grp: r[1],
-		hex: r[2],
-		id: r[3],
-		ts: r[4],
-		kind: r[5],
-		server_id: r[6],
-		client_ref: r[7],
-		host_ref: r[8],
-		user_ref: r[9],
-		expires: r[10],
-		t_first: r[11],
-	}));
+/**
+ * The chunks' events: part 1 those in [lo, to], part 2 those past `to` of the same chunks, part 3 those of the chunks
+ * past the window; and each group's part-4 bound. Event ids are the view's: chunk id << 12 | position.
+ */
+function unpack(json: string, lo: number, to: number): { events: ClientEvent[]; next: Map<number, number | null> } {
+	const events: ClientEvent[] = [];
+	const next = new Map<number, number | null>();
+	for (const [part, grp, id, hex, server, client, host, tFirst, list] of JSON.parse(json) as ChunkTuple[]) {
+		if (part === 4) {
+			next.set(grp, tFirst);
+			continue;
+		}
+		for (let k = 0; k < list!.length; k++) {
+			const [ts, kind, user, expires] = list![k];
+			const p = ts > to ? (part === 3 ? 3 : 2) : part === 1 && ts >= lo ? 1 : 0;
+			if (p === 0) continue;
+			events.push({ part: p, grp, hex, id: id * 4096 + k, ts, kind, server_id: server, client_ref: client, host_ref: host, user_ref: user, expires, t_first: tFirst! });
+		}
+	}
+	return { events, next };
 }
 
 /**
@@ -154,15 +158,15 @@ export async function holdingsOfClients(store: Store, source: ClientSource, w: T
 	const cap = o.maxEvents ?? 20_000;
 	const lo = from - CLIENT_LOOKBACK;
 	const params: unknown[] = [JSON.stringify('ids' in source ? source.ids : source.hostIds), lo, to, cap + 1, bucketStart(lo), bucketStart(to), afterBound(to)];
-	const rows = clientEvents((await store.get<{ events: string }>('ids' in source ? EVENTS_BY_IDS : EVENTS_BY_HOSTS, params as never))?.events ?? '[]');
-	const capped = rows.filter(r => r.part === 1).length > cap;
+	const read = await store.get<{ chunks: string }>('ids' in source ? CHUNKS_BY_IDS : CHUNKS_BY_HOSTS, params as never);
+	const { events, next } = unpack(read?.chunks ?? '[]', lo, to);
+	// The first cap + 1 events in the window, as a capped read by time would have returned them.
+	let inside = events.filter(r => r.part === 1);
+	const capped = inside.length > cap;
+	if (capped) inside = inside.sort((a, b) => a.ts - b.ts).slice(0, cap + 1);
+	const rows = capped ? [...inside, ...events.filter(r => r.part !== 1)] : events;
 	const groups = new Map<number, { inside: ClientEvent[]; after: ClientEvent[]; next: number | null }>();
-	const next = new Map<number, number | null>();
 	for (const r of rows) {
-		if (r.part === 4) {
-			next.set(r.grp, r.t_first);
-			continue;
-		}
 		let g = groups.get(r.grp);
 		if (!g) groups.set(r.grp, (g = { inside: [], after: [], next: null }));
 		(r.part === 1 ? g.inside : g.after).push(r);

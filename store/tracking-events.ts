@@ -1,7 +1,9 @@
 // What tracking's lease-event reads share: the event row as read, the window bounds, and how far around a window
 // events are read. Layout facts used (001_initial.sql, 003_lease_chunk_bucket_keys.sql, store/lease-history.ts):
 // lease_event's columns, chunks found by bucket (bucketsIn) and then ip, client_ref or host_ref with t_first bounds,
-// every event of a chunk lying between its t_first and t_last inside the time bucket of its t_first.
+// every event of a chunk lying between its t_first and t_last inside the time bucket of its t_first; and, where
+// tracking-clients.ts unpacks whole chunks itself, a chunk's ev as the view reads it ([ts, kind, user_ref, expires]
+// per event, id = chunk id << 12 | position).
 import type { Store } from './database.js';
 import { bucketStart, BUCKET_BITS } from './lease-history.js';
 import { holdsAt, overlaps, type Holding, type TimelineEvent } from '../source/domain/timeline.js';
