@@ -97,14 +97,16 @@ type ChunkTuple = [number, number, number, string, number | null, number | null,
  * The chunks' events: part 1 those in [lo, to], part 2 those past `to` of the same chunks, part 3 those of the chunks
  * past the window; and each group's part-4 bound. Event ids are the view's: chunk id << 12 | position.
  */
-function unpack(json: string, lo: number, to: number): { events: ClientEvent[]; next: Map<number, number | null> } {
+function unpack(json: string, lo: number, to: number): { events: ClientEvent[]; next: Map<number, number | null>; windowChunks: number } {
 	const events: ClientEvent[] = [];
 	const next = new Map<number, number | null>();
+	let windowChunks = 0;
 	for (const [part, grp, id, hex, server, client, host, tFirst, list] of JSON.parse(json) as ChunkTuple[]) {
 		if (part === 4) {
 			next.set(grp, tFirst);
 			continue;
 		}
+		if (part === 1) windowChunks++;
 		for (let k = 0; k < list!.length; k++) {
 			const [ts, kind, user, expires] = list![k];
 			const p = ts > to ? (part === 3 ? 3 : 2) : part === 1 && ts >= lo ? 1 : 0;
@@ -112,7 +114,7 @@ function unpack(json: string, lo: number, to: number): { events: ClientEvent[]; 
 			events.push({ part: p, grp, hex, id: id * 4096 + k, ts, kind, server_id: server, client_ref: client, host_ref: host, user_ref: user, expires, t_first: tFirst! });
 		}
 	}
-	return { events, next };
+	return { events, next, windowChunks };
 }
 
 /**
@@ -159,10 +161,11 @@ export async function holdingsOfClients(store: Store, source: ClientSource, w: T
 	const lo = from - CLIENT_LOOKBACK;
 	const params: unknown[] = [JSON.stringify('ids' in source ? source.ids : source.hostIds), lo, to, cap + 1, bucketStart(lo), bucketStart(to), afterBound(to)];
 	const read = await store.get<{ chunks: string }>('ids' in source ? CHUNKS_BY_IDS : CHUNKS_BY_HOSTS, params as never);
-	const { events, next } = unpack(read?.chunks ?? '[]', lo, to);
-	// The first cap + 1 events in the window, as a capped read by time would have returned them.
+	const { events, next, windowChunks } = unpack(read?.chunks ?? '[]', lo, to);
+	// The first cap + 1 events in the window, as a capped read by time would have returned them; a read cut at cap + 1
+	// chunks may have left events out too.
 	let inside = events.filter(r => r.part === 1);
-	const capped = inside.length > cap;
+	const capped = inside.length > cap || windowChunks > cap;
 	if (capped) inside = inside.sort((a, b) => a.ts - b.ts).slice(0, cap + 1);
 	const rows = capped ? [...inside, ...events.filter(r => r.part !== 1)] : events;
 	const groups = new Map<number, { inside: ClientEvent[]; after: ClientEvent[]; next: number | null }>();

@@ -182,3 +182,25 @@ test('a long holding read around a point: start and end beyond the edge reads ar
 	assert.deepEqual(all.rows.map(r => [r.from, r.to, r.end, r.fromExact, r.toExact]), [[0, 100_500, 'release', true, true]]);
 	await store.close();
 });
+
+test('a MAC or host read past its event budget says so, and one within it does not', async () => {
+	const history = generateHistory({ seed: 515, v4: 12, v6: 4, clients: 6 });
+	const store = await tempStore();
+	// Small batches: many chunks of one or two events, so the chunk bound and the event bound both come into play.
+	await seedHistory(store, history, { batchSeconds: 900 });
+	const client = history.clients[0];
+	const all = { from: null, to: null };
+	const whole = await trackClient(store, clientMac(client), all, { now: NOW });
+	assert.equal(whole.truncated, false);
+	const events = history.events.filter(e => e.clientRef === client).length;
+	assert.ok(events > 40, `${events} events`);
+	for (const cap of [1, 10, events - 5]) {
+		const cut = await trackClient(store, clientMac(client), all, { now: NOW, maxEvents: cap });
+		assert.equal(cut.truncated, true, `cap ${cap}`);
+		assert.ok(cut.notes.some(n => /narrow the window/.test(n)), cut.notes.join('; '));
+	}
+	assert.equal((await trackClient(store, clientMac(client), all, { now: NOW, maxEvents: events + 5 })).truncated, false);
+	const host = await trackHost(store, hostName(client), all, { now: NOW, maxEvents: 3 });
+	assert.equal(host.truncated, true);
+	await store.close();
+});
