@@ -228,7 +228,7 @@ async function frequentThenCompact(dir: string): Promise<void> {
 	console.log(
 		`frequent collections: ${total.toLocaleString('en')} events in batches of ${batch} → ${Math.round(total / (ingestMs / 1000)).toLocaleString('en')} events/s, ` +
 			`${before.chunks.toLocaleString('en')} chunks (${(total / before.chunks).toFixed(2)} events each), ${before.pages.toLocaleString('en')} pages, ${(before.used / 2 ** 20).toFixed(0)} MiB used; ` +
-			`compaction of ${r.buckets} closed bucket(s) in ${(compactMs / 1000).toFixed(1)} s → ${after.chunks.toLocaleString('en')} chunks (${(total / after.chunks).toFixed(2)} events each), ` +
+			`compaction of ${r.buckets} bucket(s) (the newest one too) in ${(compactMs / 1000).toFixed(1)} s → ${after.chunks.toLocaleString('en')} chunks (${(total / after.chunks).toFixed(2)} events each), ` +
 			`${after.pages.toLocaleString('en')} pages, ${(after.used / 2 ** 20).toFixed(0)} MiB used; one MAC's 200 days p50 ${readBefore.toFixed(2)} → ${readAfter.toFixed(2)} ms`,
 	);
 	await store.close();

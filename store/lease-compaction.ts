@@ -1,10 +1,11 @@
 // Compaction of packed lease history. A chunk holds one key's events from one ingest batch (lease-history.ts), so a
 // server collected every few minutes leaves a chunk (a row and three index entries) for nearly every event, and a
-// page for every few: the store grows and a three-year question reads thousands of rows. Once a time bucket is
-// behind the newest one no collection writes to it except a late log, so its chunks of one key (address, space,
-// server, client, host) are merged into as few as CHUNK_MAX allows, and its pages re-cut to PAGE_MAX events, in
-// one transaction per bucket. Events, their order and every read's answers are unchanged; event ids (storage
-// positions) change, and nothing keeps them.
+// page for every few: the store grows and a question reads a page per event. So each bucket's chunks of one key
+// (address, space, server, client, host) are merged into as few as CHUNK_MAX allows, stored in client order, and its
+// pages re-cut to PAGE_MAX events, in one transaction per bucket. Closed buckets (behind the newest one) are done once;
+// the newest one, which collections still write to, on every run: the on-call question is about yesterday, and without
+// this its answer would read the day's batches chunk by chunk. Events, their order and every read's answers are
+// unchanged; event ids (storage positions) change, and nothing keeps them.
 import type { Store } from './database.js';
 import { BUCKET_BITS, CHUNK_MAX, PAGE_MAX } from './lease-history.js';
 
@@ -20,9 +21,9 @@ export interface CompactionResult {
 }
 
 /**
- * Compacts every bucket older than the newest stored one that holds a key in more than one chunk or more pages than
- * its events need, oldest first, one transaction per bucket (other writers get the store in between). `all`
- * revisits buckets compacted before (late events); otherwise only those past the last run are looked at.
+ * Compacts every bucket that holds a key in more than one chunk or more pages than its events need, oldest first, one
+ * transaction per bucket (other writers get the store in between): the closed ones past the last run (`all`: every
+ * closed one again, for late events), then the newest.
  */
 export async function compactHistory(store: Store, options: { all?: boolean; signal?: AbortSignal } = {}): Promise<CompactionResult> {
 	const result: CompactionResult = { buckets: 0, chunksBefore: 0, chunksAfter: 0, pagesBefore: 0, pagesAfter: 0 };
@@ -47,6 +48,13 @@ export async function compactHistory(store: Store, options: { all?: boolean; sig
 		// Let queued transactions of other callers in this process run between buckets.
 		await new Promise(resolve => setImmediate(resolve));
 	}
+	options.signal?.throwIfAborted();
+	const open = await store.transaction(tx => compactBucket(tx, newest));
+	if (open.chunksBefore !== open.chunksAfter || open.pagesBefore !== open.pagesAfter) result.buckets++;
+	result.chunksBefore += open.chunksBefore;
+	result.chunksAfter += open.chunksAfter;
+	result.pagesBefore += open.pagesBefore;
+	result.pagesAfter += open.pagesAfter;
 	return result;
 }
 

@@ -25,7 +25,7 @@ export const TASK_KINDS: Record<string, TaskKindSpec> = {
 	logons: { interval: 15 * 60, parts: [], owner: 'dc', summary: "(domain controllers) Security-log logon events since the last run's cursor → logon history" },
 	expiry: { interval: 86_400, parts: null, owner: 'store', summary: 'addresses past their expiry date become inactive' },
 	purge: { interval: 86_400, parts: null, owner: 'store', summary: 'history older than the retention period is deleted' },
-	compact: { interval: 86_400, parts: null, owner: 'store', summary: "lease history of closed time buckets packed: frequent collections' small chunks and pages merged" },
+	compact: { interval: 86_400, parts: null, owner: 'store', summary: "lease history packed: frequent collections' small chunks and pages merged, per time bucket, the newest too" },
 };
 
 export interface TaskRow {

@@ -14,8 +14,8 @@ const usage = `Usage: ipam retention show [--json]
 Lease, logon and configuration-change events older than the retention period (default 1095 days, three years)
 are deleted by the background 'purge' task, in small batches; \`purge\` runs it now.
 Lease history written by frequent collections (a chunk and a page for every few events) is packed by the
-background 'compact' task once its time bucket (about 48 days) is closed; \`compact\` runs it now, and
-\`--all\` also revisits buckets packed before (late logs).`;
+daily background 'compact' task, time bucket by time bucket (about 48 days each; the newest one, still written
+to, on every run); \`compact\` runs it now, and \`--all\` also revisits closed buckets packed before (late logs).`;
 
 export const retentionCommand: Command = {
 	name: 'retention',

@@ -1,4 +1,4 @@
-// Compaction merges a closed bucket's chunks of one key and re-cuts its pages: fewer rows, the same history. Checked
+// Compaction merges a bucket's chunks of one key and re-cuts its pages: fewer rows, the same history. Checked
 // against the store's own answers before compaction (every event, time-ordered pages, tracking by address, MAC and
 // host at many points) on a history written the way a collector every few hours writes it.
 import { test } from 'node:test';
@@ -79,20 +79,21 @@ test('compaction merges a closed bucket into a chunk per key and full pages, and
 			(await store.get<{ chunks: number; pages: number }>('SELECT (SELECT count(*) FROM lease_chunk) AS chunks, (SELECT count(*) FROM lease_page) AS pages'))!;
 		const counts = await rows();
 		const newest = (await store.get<{ b: number }>('SELECT max(bkt) AS b FROM lease_chunk'))!.b;
-		const newestChunks = await store.all('SELECT id FROM lease_chunk WHERE bkt = ? ORDER BY id', [newest]);
+		const chunksIn = async (bkt: number) => (await store.get<{ n: number }>('SELECT count(*) AS n FROM lease_chunk WHERE bkt = ?', [bkt]))!.n;
+		const newestBefore = await chunksIn(newest);
 
 		const result = await compactHistory(store);
-		assert.ok(result.buckets >= 3, `${result.buckets} buckets compacted`);
+		assert.ok(result.buckets >= 4, `${result.buckets} buckets compacted`);
 		const after = await rows();
 		assert.equal(after.chunks, counts.chunks - result.chunksBefore + result.chunksAfter);
 		assert.ok(after.chunks < counts.chunks / 2, `${counts.chunks} → ${after.chunks} chunks`);
 		assert.ok(after.pages < counts.pages / 5, `${counts.pages} → ${after.pages} pages`);
 
-		// The newest bucket is still being written to: untouched.
-		assert.deepEqual(await store.all('SELECT id FROM lease_chunk WHERE bkt = ? ORDER BY id', [newest]), newestChunks);
+		// The newest bucket, which collections still write to, is compacted as well.
+		assert.ok((await chunksIn(newest)) < newestBefore / 2, `newest bucket: ${newestBefore} → ${await chunksIn(newest)} chunks`);
 		// Layout invariants the readers rely on, in the compacted buckets.
 		const bad = await store.all(
-			`SELECT c.id FROM lease_chunk c WHERE c.bkt < ?1 AND (
+			`SELECT c.id FROM lease_chunk c WHERE c.bkt <= ?1 AND (
 				c.n <> json_array_length(c.ev) OR c.n > ${CHUNK_MAX}
 				OR c.t_first <> (SELECT min(e.value ->> 0) FROM jsonb_each(c.ev) e) OR c.t_last <> (SELECT max(e.value ->> 0) FROM jsonb_each(c.ev) e)
 				OR c.t_first <> c.ev ->> '$[0][0]' OR (c.t_last >> ${BUCKET_BITS}) <> c.bkt)`,
@@ -100,13 +101,13 @@ test('compaction merges a closed bucket into a chunk per key and full pages, and
 		);
 		assert.deepEqual(bad, []);
 		const twice = await store.all(
-			`SELECT bkt FROM lease_chunk WHERE bkt < ?1 GROUP BY bkt, ip, space_id, server_id, client_ref, host_ref HAVING count(*) > 1`,
+			`SELECT bkt FROM lease_chunk WHERE bkt <= ?1 GROUP BY bkt, ip, space_id, server_id, client_ref, host_ref HAVING count(*) > 1`,
 			[newest],
 		);
 		assert.deepEqual(twice, [], 'one chunk per key in a compacted bucket');
 		// Stored in client order, so a client's chunks of a bucket share pages.
 		const outOfOrder = await store.all(
-			`SELECT bkt FROM (SELECT bkt, client_ref, lag(client_ref) OVER (PARTITION BY bkt ORDER BY id) AS prev FROM lease_chunk WHERE bkt < ?1) WHERE client_ref < prev`,
+			`SELECT bkt FROM (SELECT bkt, client_ref, lag(client_ref) OVER (PARTITION BY bkt ORDER BY id) AS prev FROM lease_chunk WHERE bkt <= ?1) WHERE client_ref < prev`,
 			[newest],
 		);
 		assert.deepEqual(outOfOrder, [], 'a compacted bucket is stored in client order');
@@ -133,6 +134,23 @@ test('compaction merges a closed bucket into a chunk per key and full pages, and
 		const again = await compactHistory(store, { all: true });
 		assert.equal(again.buckets, 0);
 		assert.deepEqual(await rows(), after);
+
+		// Collections go on writing to the compacted newest bucket: a re-read of its latest events adds nothing, new
+		// events land and are found, and the next run packs them in.
+		const latest = before.events.slice(-60) as typeof again1;
+		const last = latest.at(-1)!.ts;
+		const more = await store.transaction(async tx => {
+			const cols = new HistoryColumns(64);
+			for (const e of latest.filter(e => e.server_id === 1)) cols.push(cols.address(e.ip, 4), e.ts, e.kind, e.client_ref ?? 0, e.host_ref ?? 0, 0, e.expires ?? NaN);
+			cols.push(cols.address(hex(3), 4), last + 600, 1, 3, 3, 0, last + 600 + 86_400);
+			return writeHistory(tx, { serverId: 1, spaceId: 1 }, cols);
+		});
+		assert.equal(more, 1, 'only the new event is written');
+		const seen = await track(store, { term: mac(3), window: { at: last + 700, from: last + 700, to: last + 700 }, now: last + 1000 });
+		assert.deepEqual(seen.rows.map(r => [r.ip, r.from]), [[formatKey(Buffer.from(hex(3), 'hex')), last + 600]]);
+		const third = await compactHistory(store);
+		assert.equal(third.buckets, 1, 'the newest bucket packed again');
+		assert.equal((await store.get<{ n: number }>('SELECT count(*) AS n FROM lease_event WHERE ts = ?', [last + 600]))!.n, 1);
 	} finally {
 		await store.close();
 	}
