@@ -33,28 +33,24 @@ export async function compactHistory(store: Store, options: { all?: boolean; sig
 	const bucketAfter = async (after: number | null) =>
 		(await store.get<{ b: number | null }>('SELECT min(bkt) AS b FROM lease_chunk WHERE bkt > ?', [after ?? -(2 ** 52)]))?.b ?? null;
 	const done = options.all ? '' : await store.setting(COMPACTED_THROUGH, '');
-	let next = await bucketAfter(done === '' ? null : Number(done));
-	while (next !== null && next < newest) {
+	const compact = async (bucket: number) => {
 		options.signal?.throwIfAborted();
-		const bucket = next;
 		const r = await store.transaction(tx => compactBucket(tx, bucket));
 		if (r.chunksBefore !== r.chunksAfter || r.pagesBefore !== r.pagesAfter) result.buckets++;
 		result.chunksBefore += r.chunksBefore;
 		result.chunksAfter += r.chunksAfter;
 		result.pagesBefore += r.pagesBefore;
 		result.pagesAfter += r.pagesAfter;
-		await store.setSetting(COMPACTED_THROUGH, String(bucket));
-		next = await bucketAfter(bucket);
+	};
+	let next = await bucketAfter(done === '' ? null : Number(done));
+	while (next !== null && next < newest) {
+		await compact(next);
+		await store.setSetting(COMPACTED_THROUGH, String(next));
+		next = await bucketAfter(next);
 		// Let queued transactions of other callers in this process run between buckets.
 		await new Promise(resolve => setImmediate(resolve));
 	}
-	options.signal?.throwIfAborted();
-	const open = await store.transaction(tx => compactBucket(tx, newest));
-	if (open.chunksBefore !== open.chunksAfter || open.pagesBefore !== open.pagesAfter) result.buckets++;
-	result.chunksBefore += open.chunksBefore;
-	result.chunksAfter += open.chunksAfter;
-	result.pagesBefore += open.pagesBefore;
-	result.pagesAfter += open.pagesAfter;
+	await compact(newest);
 	return result;
 }
 
