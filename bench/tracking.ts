@@ -6,7 +6,8 @@
 // Scale: IPAM_BENCH_TRACKING_SCALE (default 0.05 = 2.5 M lease events; 1 = the full 50 M, needs ~10 GB and minutes).
 // Files go to IPAM_BENCH_DIR (default $TMPDIR/ipam-bench-tracking); an existing store of the same scale is reused
 // unless IPAM_BENCH_REBUILD=1. IPAM_BENCH_TRACKING_ONLY=ingest runs only the ingest probe (2 M events, three transaction sizes).
-// IPAM_BENCH_TRACKING_BATCH (default 250,000) is the lease events per ingest batch: a batch covers scale × 3 years, so a
+// After the questions the store is compacted (the daily 'compact' task) and, if that changed it, asked again;
+// IPAM_BENCH_TRACKING_COMPACT=0 leaves it as built. IPAM_BENCH_TRACKING_BATCH (default 250,000) is the lease events per ingest batch: a batch covers scale × 3 years, so a
 // scaled-down store packs a client's events into fewer, fuller chunks than the full store does unless the batch is
 // scaled too (250,000 × scale gives the full store's chunks per client and bucket, which is what a query unpacks).
 import fs from 'node:fs';
@@ -18,6 +19,7 @@ import { Store } from '../store/database.js';
 import { track } from '../store/tracking.js';
 import { insertLogons } from '../store/logons.js';
 import { HistoryColumns, writeHistory } from '../store/lease-history.js';
+import { compactHistory } from '../store/lease-compaction.js';
 import { intToMac } from '../source/domain/mac.js';
 import { formatKey } from '../source/domain/ip.js';
 import type { LogonRecord } from '../source/domain/logon.js';
@@ -278,38 +280,11 @@ async function ingestProbe(dir: string, events: number, perTransaction: number):
 	return line;
 }
 
-export async function run(): Promise<void> {
-	const scale = Number(process.env.IPAM_BENCH_TRACKING_SCALE ?? '0.05');
-	const p = plan(scale);
-	const dir = process.env.IPAM_BENCH_DIR ?? path.join(os.tmpdir(), 'ipam-bench-tracking');
-	fs.mkdirSync(dir, { recursive: true });
-	console.log(`tracking: scale ${scale} → ${p.leaseEvents.toLocaleString()} lease events (+HA copies), ${p.logonEvents.toLocaleString()} logons, ${p.clients.toLocaleString()} clients, batches of ${p.batch.toLocaleString()}; ${os.cpus().length} cores, Node ${process.version}`);
-	if (process.env.IPAM_BENCH_TRACKING_ONLY === 'ingest') {
-		for (const per of [50_000, 250_000, 1_000_000]) await ingestProbe(dir, 2_000_000, per);
-		return;
-	}
-	const meta = path.join(dir, 'tracking.json');
-	let built: Built;
-	const previous = fs.existsSync(meta) ? (JSON.parse(fs.readFileSync(meta, 'utf8')) as Built & { scale: number; batch?: number }) : null;
-	if (previous && previous.scale === scale && (previous.batch ?? 250_000) === p.batch && process.env.IPAM_BENCH_REBUILD !== '1' && fs.existsSync(previous.store)) {
-		built = previous;
-		console.log('reusing the store built earlier at this scale (IPAM_BENCH_REBUILD=1 to rebuild)');
-	} else {
-		built = await build(p, dir);
-	}
-	const events = built.leaseRows + built.logonRows;
-	const size = fs.statSync(built.store).size;
-	const rawSize = fs.statSync(built.raw).size;
-	console.log(
-		`ingest (writeHistory, all tracking indexes): ${events.toLocaleString()} events in ${built.insertSeconds.toFixed(1)} s wall = ${Math.round(events / built.insertSeconds).toLocaleString()} events/s; ` +
-			`${(built.insertCpuSeconds ?? 0).toFixed(1)} CPU s = ${Math.round(events / (built.insertCpuSeconds ?? NaN)).toLocaleString()} events per CPU second; first 1 M lease events ${Math.round(1e6 / built.firstMillionSeconds).toLocaleString()} /s wall`,
-	);
-	console.log(`load average now: ${os.loadavg().map(l => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
-	console.log(`store: ${(size / 1e9).toFixed(2)} GB = ${(size / 1e6 / (events / 1e6)).toFixed(1)} MB per million events (${built.leaseRows.toLocaleString()} lease + ${built.logonRows.toLocaleString()} logon rows); raw log ${(rawSize / 1e9).toFixed(2)} GB`);
-
-	const store = await Store.open(built.store, { readonly: true });
+/** The questions, 300 of a kind (100 for three years of a MAC), on the store as it is now. */
+async function questions(file: string, p: Plan, samples: Built['samples'], label: string): Promise<void> {
+	console.log(`questions on the store ${label}:`);
+	const store = await Store.open(file, { readonly: true });
 	const rand = prng(7);
-	const samples = built.samples;
 	const pick = () => samples[Math.floor(rand() * samples.length)];
 	const now = START + SPAN + 86400;
 	const n = 300;
@@ -347,8 +322,57 @@ export async function run(): Promise<void> {
 		return (await track(store, { term: `CORP\\user${u}`, window: { from: t - 7 * 86400, to: t }, now })).rows.length;
 	});
 	await store.close();
+}
+
+export async function run(): Promise<void> {
+	const scale = Number(process.env.IPAM_BENCH_TRACKING_SCALE ?? '0.05');
+	const p = plan(scale);
+	const dir = process.env.IPAM_BENCH_DIR ?? path.join(os.tmpdir(), 'ipam-bench-tracking');
+	fs.mkdirSync(dir, { recursive: true });
+	console.log(`tracking: scale ${scale} → ${p.leaseEvents.toLocaleString()} lease events (+HA copies), ${p.logonEvents.toLocaleString()} logons, ${p.clients.toLocaleString()} clients, batches of ${p.batch.toLocaleString()}; ${os.cpus().length} cores, Node ${process.version}`);
+	if (process.env.IPAM_BENCH_TRACKING_ONLY === 'ingest') {
+		for (const per of [50_000, 250_000, 1_000_000]) await ingestProbe(dir, 2_000_000, per);
+		return;
+	}
+	const meta = path.join(dir, 'tracking.json');
+	let built: Built;
+	const previous = fs.existsSync(meta) ? (JSON.parse(fs.readFileSync(meta, 'utf8')) as Built & { scale: number; batch?: number }) : null;
+	if (previous && previous.scale === scale && (previous.batch ?? 250_000) === p.batch && process.env.IPAM_BENCH_REBUILD !== '1' && fs.existsSync(previous.store)) {
+		built = previous;
+		console.log('reusing the store built earlier at this scale (IPAM_BENCH_REBUILD=1 to rebuild)');
+	} else {
+		built = await build(p, dir);
+	}
+	const events = built.leaseRows + built.logonRows;
+	const size = fs.statSync(built.store).size;
+	const rawSize = fs.statSync(built.raw).size;
+	console.log(
+		`ingest (writeHistory, all tracking indexes): ${events.toLocaleString()} events in ${built.insertSeconds.toFixed(1)} s wall = ${Math.round(events / built.insertSeconds).toLocaleString()} events/s; ` +
+			`${(built.insertCpuSeconds ?? 0).toFixed(1)} CPU s = ${Math.round(events / (built.insertCpuSeconds ?? NaN)).toLocaleString()} events per CPU second; first 1 M lease events ${Math.round(1e6 / built.firstMillionSeconds).toLocaleString()} /s wall`,
+	);
+	console.log(`load average now: ${os.loadavg().map(l => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+	console.log(`store: ${(size / 1e9).toFixed(2)} GB = ${(size / 1e6 / (events / 1e6)).toFixed(1)} MB per million events (${built.leaseRows.toLocaleString()} lease + ${built.logonRows.toLocaleString()} logon rows); raw log ${(rawSize / 1e9).toFixed(2)} GB`);
+
+	await questions(built.store, p, built.samples, 'as built or last left');
+	// A live store is compacted by the daily 'compact' task; a freshly built one has not been yet.
+	if (process.env.IPAM_BENCH_TRACKING_COMPACT !== '0') {
+		const rw = await Store.open(built.store, { cacheMiB: 2048 });
+		const t0 = performance.now();
+		const c0 = process.cpuUsage();
+		const r = await compactHistory(rw);
+		const c = process.cpuUsage(c0);
+		await rw.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+		await rw.close();
+		console.log(
+			`compaction (the daily 'compact' task): ${r.buckets} bucket(s) packed, ${r.chunksBefore.toLocaleString()} → ${r.chunksAfter.toLocaleString()} chunks, ` +
+				`${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${((c.user + c.system) / 1e6).toFixed(1)} s CPU`,
+		);
+		if (r.buckets > 0) await questions(built.store, p, built.samples, 'after compaction');
+	}
 
 	// The whole process, as an on-call engineer runs it.
+	const rand = prng(11);
+	const pick = () => built.samples[Math.floor(rand() * built.samples.length)];
 	const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
 	if (fs.existsSync(cli)) {
 		const times: number[] = [];
