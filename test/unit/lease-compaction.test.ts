@@ -39,7 +39,9 @@ async function history(dir: string): Promise<Store> {
 			let cols = byServer.get(server);
 			if (!cols) byServer.set(server, (cols = new HistoryColumns(8)));
 			const r = rand();
-			cols.push(cols.address(hex(a), 4), ts, r < 0.2 ? 1 : r < 0.9 ? 2 : 3, c, rand() < 0.9 ? c : 0, 0, ts + 86_400);
+			// A few events name no client (an expiry some servers log without one).
+			const client = rand() < 0.03 ? 0 : c;
+			cols.push(cols.address(hex(a), 4), ts, r < 0.2 ? 1 : r < 0.9 ? 2 : 3, client, rand() < 0.9 ? c : 0, 0, ts + 86_400);
 		}
 		await store.transaction(async tx => {
 			for (const [serverId, cols] of byServer) await writeHistory(tx, { serverId, spaceId: 1 }, cols);
@@ -82,7 +84,8 @@ test('compaction merges a closed bucket into a chunk per key and full pages, and
 		const chunksIn = async (bkt: number) => (await store.get<{ n: number }>('SELECT count(*) AS n FROM lease_chunk WHERE bkt = ?', [bkt]))!.n;
 		const newestBefore = await chunksIn(newest);
 
-		const result = await compactHistory(store);
+		// Transactions of a few clients' chunks each, as a large store's would be.
+		const result = await compactHistory(store, { rangeChunks: 7 });
 		assert.ok(result.buckets >= 4, `${result.buckets} buckets compacted`);
 		const after = await rows();
 		assert.equal(after.chunks, counts.chunks - result.chunksBefore + result.chunksAfter);
@@ -142,12 +145,15 @@ test('compaction merges a closed bucket into a chunk per key and full pages, and
 		const more = await store.transaction(async tx => {
 			const cols = new HistoryColumns(64);
 			for (const e of latest.filter(e => e.server_id === 1)) cols.push(cols.address(e.ip, 4), e.ts, e.kind, e.client_ref ?? 0, e.host_ref ?? 0, 0, e.expires ?? NaN);
-			cols.push(cols.address(hex(3), 4), last + 600, 1, 3, 3, 0, last + 600 + 86_400);
+			cols.push(cols.address(hex(50), 4), last + 600, 1, 3, 3, 0, last + 600 + 86_400);
 			return writeHistory(tx, { serverId: 1, spaceId: 1 }, cols);
 		});
 		assert.equal(more, 1, 'only the new event is written');
 		const seen = await track(store, { term: mac(3), window: { at: last + 700, from: last + 700, to: last + 700 }, now: last + 1000 });
-		assert.deepEqual(seen.rows.map(r => [r.ip, r.from]), [[formatKey(Buffer.from(hex(3), 'hex')), last + 600]]);
+		assert.ok(
+			seen.rows.some(r => r.ip === formatKey(Buffer.from(hex(50), 'hex')) && r.from === last + 600),
+			JSON.stringify(seen.rows.map(r => [r.ip, r.from])),
+		);
 		const third = await compactHistory(store);
 		assert.equal(third.buckets, 1, 'the newest bucket packed again');
 		assert.equal((await store.get<{ n: number }>('SELECT count(*) AS n FROM lease_event WHERE ts = ?', [last + 600]))!.n, 1);
