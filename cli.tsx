@@ -29,12 +29,12 @@ ${commands.map(c => `  ${c.name.padEnd(13)} ${c.summary}`).join('\n')}
 Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 not found, 5 conflict, 6 partial import.
 `;
 
-/** Pulls global options out of argv wherever they appear before the command. */
 /** A migration can rebuild indexes over the whole lease history: minutes on a large store, so it is announced. */
 function announceMigration(m: { version: number; name: string }): void {
 	process.stderr.write(`ipam: upgrading the store to schema ${m.version} (${m.name}); on a large lease history this can take minutes\n`);
 }
 
+/** Pulls global options out of argv wherever they appear before the command. */
 function splitGlobals(argv: string[]): { db?: string; user?: string; help: boolean; rest: string[] } {
 	const out: { db?: string; user?: string; help: boolean; rest: string[] } = { help: false, rest: [] };
 	let i = 0;

@@ -65,7 +65,7 @@ const RANGE_CHUNKS = 20_000;
  * One bucket, in transactions of its own: the chunks of a range of clients each (so no event is ever stored twice
  * or missing between them), then the pages.
  */
-export async function compactBucket(store: Store, bucket: number, rangeChunks = RANGE_CHUNKS): Promise<Omit<CompactionResult, 'buckets'>> {
+async function compactBucket(store: Store, bucket: number, rangeChunks = RANGE_CHUNKS): Promise<Omit<CompactionResult, 'buckets'>> {
 	const lo = bucket * 2 ** BUCKET_BITS;
 	const hi = lo + 2 ** BUCKET_BITS - 1;
 	// Keys (address, space, server, client, host) held in more than one chunk of the bucket (GROUP BY treats NULLs as

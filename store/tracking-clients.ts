@@ -168,20 +168,19 @@ export async function holdingsOfClients(store: Store, source: ClientSource, w: T
 	const capped = inside.length > cap || windowChunks > cap;
 	if (capped) inside = inside.sort((a, b) => a.ts - b.ts).slice(0, cap + 1);
 	const rows = capped ? [...inside, ...events.filter(r => r.part !== 1)] : events;
-	const groups = new Map<number, { inside: ClientEvent[]; after: ClientEvent[]; next: number | null }>();
+	const groups = new Map<number, { inside: ClientEvent[]; after: ClientEvent[] }>();
 	for (const r of rows) {
 		let g = groups.get(r.grp);
-		if (!g) groups.set(r.grp, (g = { inside: [], after: [], next: null }));
+		if (!g) groups.set(r.grp, (g = { inside: [], after: [] }));
 		(r.part === 1 ? g.inside : g.after).push(r);
 	}
-	for (const [grp, g] of groups) g.next = next.get(grp) ?? null;
 	// One fold per group and address: its events, and the holdings folded from them.
 	const folds: { events: TimelineEvent[]; truncatedEnd: boolean; holdings: Holding[] }[] = [];
 	const fold = (events: TimelineEvent[], truncatedEnd: boolean) =>
 		buildHoldings(events, { now: o.now, skew: o.skew, truncatedStart: lo > 0, truncatedEnd }).filter(h => h.clientRef !== NEXT_HOLDER_REF);
 	for (const [grp, g] of groups) {
 		const after =
-			firstAfter(g.after, g.next) ??
+			firstAfter(g.after, next.get(grp) ?? null) ??
 			(await store.all<ClientEvent>(AFTER, [JSON.stringify('ids' in source ? source.ids : [grp]), bucketStart(to), afterBound(to), to]));
 		const truncatedEnd = after.length >= EDGE || capped;
 		const byAddress = new Map<string, TimelineEvent[]>();
