@@ -1,5 +1,6 @@
-// Ingest benchmark (issue 4): lease events from logs into the store with every tracking index in place, the
-// lease-set diff of a whole server, and one MAC's history from the store vs `grep` over the same events as a
+// Ingest benchmark (issue 4): lease events from logs into the store with every tracking index in place — a sparse
+// 3-year history in collections of 100,000, then as many events at issue 5's density in collections of 1,000,000 —,
+// the lease-set diff of a whole server, and one MAC's history from the store vs `grep` over the same events as a
 // dhcpd.leases file. Sizes: IPAM_BENCH_EVENTS (default 3,000,000), IPAM_BENCH_LEASES (default 200,000).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,10 +12,13 @@ import { ingestBatch } from '../store/ingest.js';
 import { everyBucket } from '../store/lease-history.js';
 import { compactHistory } from '../store/lease-compaction.js';
 import type { LeaseEventRecord, LeaseRecord } from '../source/domain/dhcp.js';
+import { parseWindowsAuditLog } from '../source/formats/windows-audit-log.js';
 
 const CLIENTS = 100_000;
 /** Events per ingestBatch call (IPAM_BENCH_BATCH): a collector hands over what it read since the last run. */
 const BATCH = Number(process.env.IPAM_BENCH_BATCH) || 100_000;
+/** The second run's batch (IPAM_BENCH_DENSE_BATCH): a first collection of a server's week of audit logs. */
+const DENSE_BATCH = Number(process.env.IPAM_BENCH_DENSE_BATCH) || 1_000_000;
 const T0 = 1_700_000_000;
 
 function mac(i: number): string {
@@ -33,25 +37,49 @@ function rng(seed: number): () => number {
 	};
 }
 
-/** Event i of a 3-year history of CLIENTS clients (20 % IPv6 with DUID-LL), time-ordered as a log is. */
-function* history(total: number): Generator<LeaseEventRecord[]> {
+/** Seconds the first run's history spans (IPAM_BENCH_SPAN_DAYS, default 3 years): 3 M events of 100,000 clients over 3 years is about one event per client a month. */
+const SPAN = (Number(process.env.IPAM_BENCH_SPAN_DAYS) || 3 * 365) * 86_400;
+/** Issue 5's density, 50,000,000 events of 100,000 clients over 3 years (one event per client every two days): the second run's span is scaled to its event count. */
+const SPEC_SECONDS_PER_EVENT = (3 * 365 * 86_400) / 50_000_000;
+
+function two(n: number): string {
+	return n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * The history as the Windows collector hands it over: each batch is written as DhcpSrvLog / DhcpV6SrvLog lines and
+ * read back by the collector's own parser (untimed), so the records carry the strings a real collection does.
+ * CLIENTS clients (20 % IPv6 with DUID-LL), time-ordered as a log is.
+ */
+export function* history(total: number, span = SPAN, batchSize = BATCH): Generator<LeaseEventRecord[]> {
 	const rand = rng(42);
-	const span = 3 * 365 * 86_400;
-	for (let i = 0; i < total; i += BATCH) {
-		const batch: LeaseEventRecord[] = [];
-		for (let j = i; j < Math.min(total, i + BATCH); j++) {
+	for (let i = 0; i < total; i += batchSize) {
+		const v4: string[] = [];
+		const v6: string[] = [];
+		for (let j = i; j < Math.min(total, i + batchSize); j++) {
 			const c = Math.floor(rand() * CLIENTS);
-			const v6 = c % 5 === 0;
 			const ts = T0 + Math.floor((j / total) * span);
 			const r = rand();
-			const kind = r < 0.3 ? 'assign' : r < 0.9 ? 'renew' : 'release';
-			const hostname = `host-${c}.corp.example`;
-			if (v6) {
-				batch.push({ ts, kind, family: 6, ip: `2001:db8::${(c & 0xffff).toString(16)}`, duid: `00:03:00:01:${mac(c)}`, hostname, expires: ts + 3600 });
+			const d = new Date(ts * 1000);
+			const when = `${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())}/${two(d.getUTCFullYear() % 100)},${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+			const hw = (0x0a0000000000 + c).toString(16).padStart(12, '0').toUpperCase();
+			if (c % 5 === 0) {
+				const id = r < 0.3 ? '11002,' + when + ',DHCPV6 Request' : r < 0.9 ? '11004,' + when + ',DHCPV6 Renew' : '11007,' + when + ',DHCPV6 Release';
+				v6.push(`${id},2001:db8::${(c & 0xffff).toString(16)},host-${c}.corp.example,,10,00030001${hw},,,2001:db8::,,\n`);
 			} else {
-				batch.push({ ts, kind, family: 4, ip: `10.${(c >> 16) & 0xff}.${(c >> 8) & 0xff}.${c & 0xff}`, mac: mac(c), hostname, expires: ts + 3600 });
+				const id = r < 0.3 ? '10,' + when + ',Assign' : r < 0.9 ? '11,' + when + ',Renew' : '12,' + when + ',Release';
+				v4.push(`${id},10.${(c >> 16) & 0xff}.${(c >> 8) & 0xff}.${c & 0xff},host-${c}.corp.example,${hw},,${3_000_000_000 + j},0,,,,,,,,,0\n`);
 			}
 		}
+		const clock = { utcOffsetMinutes: 0 };
+		const a = parseWindowsAuditLog(Buffer.from(v4.join('')), { file: 'DhcpSrvLog-Mon.log', clock }).events;
+		const b = parseWindowsAuditLog(Buffer.from(v6.join('')), { file: 'DhcpV6SrvLog-Mon.log', clock }).events;
+		// One batch in time order, as the collector's merge of both logs gives it.
+		const batch: LeaseEventRecord[] = [];
+		let x = 0;
+		let y = 0;
+		while (x < a.length || y < b.length) batch.push(y >= b.length || (x < a.length && a[x].ts <= b[y].ts) ? a[x++] : b[y++]);
+		for (const e of batch) if (e.kind !== 'release') e.expires = e.ts + 3600;
 		yield batch;
 	}
 }
@@ -63,23 +91,23 @@ function dhcpdTime(ts: number): string {
 
 function leaseBlock(e: LeaseEventRecord): string {
 	const hw = e.mac ?? e.duid!.slice(12);
-	return `lease ${e.ip} {\n  starts ${dhcpdTime(e.ts)};\n  ends ${dhcpdTime(e.expires!)};\n  cltt ${dhcpdTime(e.ts)};\n  binding state ${e.kind === 'release' ? 'released' : 'active'};\n  hardware ethernet ${hw};\n  client-hostname "${e.hostname}";\n}\n`;
+	return `lease ${e.ip} {\n  starts ${dhcpdTime(e.ts)};\n  ends ${dhcpdTime(e.expires ?? e.ts)};\n  cltt ${dhcpdTime(e.ts)};\n  binding state ${e.kind === 'release' ? 'released' : 'active'};\n  hardware ethernet ${hw};\n  client-hostname "${e.hostname}";\n}\n`;
 }
 
 function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-async function eventIngest(dir: string, total: number): Promise<{ store: Store; leaseFile: string; macs: string[] }> {
-	const store = await Store.open(path.join(dir, 'ipam.db'), { cacheMiB: 1024 });
+async function eventIngest(dir: string, total: number, run: { name: string; span: number; batch: number; leaseFile: boolean }): Promise<{ store: Store; leaseFile: string; macs: string[] }> {
+	const store = await Store.open(path.join(dir, `${run.name.replace(/\W+/g, '-')}.db`), { cacheMiB: 1024 });
 	const server = await addServer(store, { name: 'bench-dhcp', kind: 'windows' });
 	const leaseFile = path.join(dir, 'dhcpd.leases');
-	const out = fs.openSync(leaseFile, 'w');
+	const out = run.leaseFile ? fs.openSync(leaseFile, 'w') : null;
 	let ingestMs = 0;
 	let cpuMs = 0;
 	let written = 0;
 	let lastReport = 0;
-	for (const batch of history(total)) {
+	for (const batch of history(total, run.span, run.batch)) {
 		const started = performance.now();
 		const cpu = process.cpuUsage();
 		const r = await ingestBatch(store, server.id, { events: batch }, T0);
@@ -88,24 +116,24 @@ async function eventIngest(dir: string, total: number): Promise<{ store: Store; 
 		// Both threads: JavaScript and SQLite's worker (the process's CPU time covers every thread).
 		cpuMs += (used.user + used.system) / 1000;
 		written += r.logEvents;
-		fs.writeSync(out, batch.map(leaseBlock).join(''));
+		if (out !== null) fs.writeSync(out, batch.map(leaseBlock).join(''));
 		if (written - lastReport >= 1_000_000 || written === total) {
 			lastReport = written;
 			console.log(`  ${written.toLocaleString('en')} events: ${Math.round(written / (ingestMs / 1000)).toLocaleString('en')} events/s so far`);
 		}
 	}
-	fs.closeSync(out);
+	if (out !== null) fs.closeSync(out);
 	const size = (await store.get<{ n: number }>('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()'))!.n;
 	const packing = (await store.get<{ chunks: number; pages: number }>('SELECT (SELECT count(*) FROM lease_chunk) AS chunks, (SELECT count(*) FROM lease_page) AS pages'))!;
-	console.log(`  packing: ${packing.chunks.toLocaleString('en')} chunks (${(written / packing.chunks).toFixed(2)} events each: a client seldom appears twice in one batch and bucket), ${packing.pages.toLocaleString('en')} pages`);
+	console.log(`  packing: ${packing.chunks.toLocaleString('en')} chunks (${(written / packing.chunks).toFixed(2)} events each), ${packing.pages.toLocaleString('en')} pages`);
 	console.log(
-		`event ingest: ${written.toLocaleString('en')} lease events in ${(ingestMs / 1000).toFixed(1)} s = ${Math.round(written / (ingestMs / 1000)).toLocaleString('en')} events/s wall, ` +
+		`event ingest, ${run.name}: ${written.toLocaleString('en')} lease events in ${(ingestMs / 1000).toFixed(1)} s = ${Math.round(written / (ingestMs / 1000)).toLocaleString('en')} events/s wall, ` +
 			`${Math.round(written / (cpuMs / 1000)).toLocaleString('en')} events per CPU-second (${(cpuMs / 1000).toFixed(1)} s CPU, load ${os.loadavg()[0].toFixed(1)}) ` +
-			`(batches of ${BATCH.toLocaleString('en')}, ${CLIENTS.toLocaleString('en')} clients, packed chunks + time pages, every tracking index, client/host interning); store ${(size / 2 ** 20).toFixed(0)} MiB = ${(size / 2 ** 20 / (written / 1e6)).toFixed(0)} MiB per million events`,
+			`(over ${(run.span / 86_400).toFixed(1)} days, batches of ${run.batch.toLocaleString('en')}, ${CLIENTS.toLocaleString('en')} clients, packed chunks + time pages, every tracking index, client/host interning); store ${(size / 2 ** 20).toFixed(0)} MiB = ${(size / 2 ** 20 / (written / 1e6)).toFixed(0)} MiB per million events`,
 	);
 	// Re-reading the same log: every event is already there.
 	const again = performance.now();
-	const first = history(total).next().value as LeaseEventRecord[];
+	const first = history(total, run.span, run.batch).next().value as LeaseEventRecord[];
 	const r = await ingestBatch(store, server.id, { events: first }, T0);
 	console.log(`re-ingest of ${first.length.toLocaleString('en')} already-stored events: ${r.logEvents} new rows in ${Math.round(performance.now() - again)} ms`);
 	const rand = rng(7);
@@ -239,11 +267,17 @@ export async function run(): Promise<void> {
 	const leases = Number(process.env.IPAM_BENCH_LEASES) || 200_000;
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-bench-ingest-'));
 	try {
-		const { store, leaseFile, macs } = await eventIngest(dir, total);
+		const { store, leaseFile, macs } = await eventIngest(dir, total, { name: 'sparse', span: SPAN, batch: BATCH, leaseFile: true });
 		await macLookup(store, leaseFile, macs);
 		await store.close();
-		await leaseSetDiff(dir, leases);
-		await frequentThenCompact(dir);
+		// The same number of events at issue 5's density, in the batches a first collection of a week of logs gives.
+		const dense = await eventIngest(dir, total, { name: 'issue-5 density', span: total * SPEC_SECONDS_PER_EVENT, batch: DENSE_BATCH, leaseFile: false });
+		await dense.store.close();
+		// IPAM_BENCH_INGEST_ONLY=events stops after the event ingest and the MAC lookup.
+		if (process.env.IPAM_BENCH_INGEST_ONLY !== 'events') {
+			await leaseSetDiff(dir, leases);
+			await frequentThenCompact(dir);
+		}
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}

@@ -30,6 +30,7 @@ export async function flushStaged(tx: Store): Promise<number> {
 			[newest],
 		);
 	}
+	// Inserted in client order, as the JavaScript writer does: the client and host index entries land together.
 	const { changes } = await tx.run(
 		`INSERT INTO lease_chunk (ip, family, space_id, server_id, client_ref, host_ref, t_first, t_last, n, ev)
 		 SELECT ip, family, space_id, server_id, client_ref, host_ref, min(ts), max(ts), count(*),
@@ -37,7 +38,7 @@ export async function flushStaged(tx: Store): Promise<number> {
 		 FROM (SELECT *, (row_number() OVER (PARTITION BY ip, space_id, server_id, client_ref, host_ref, ts >> ${BUCKET_BITS} ORDER BY ts, kind) - 1) / ${CHUNK_MAX} AS part
 		       FROM temp.lease_event_stage)
 		 GROUP BY ip, space_id, server_id, client_ref, host_ref, ts >> ${BUCKET_BITS}, part
-		 ORDER BY ts >> ${BUCKET_BITS}, ip`,
+		 ORDER BY ts >> ${BUCKET_BITS}, client_ref, host_ref, ip`,
 	);
 	let written = 0;
 	if (changes > 0) {

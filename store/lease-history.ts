@@ -122,7 +122,7 @@ export async function writeHistory(tx: Store, target: { serverId: number | null;
 	if (cols.n === 0) return 0;
 	const order = timeOrder(cols);
 	const keep = keepFirstOfEach(cols, order);
-	// Statements go out as they are built: SQLite's thread inserts one while this thread builds the next.
+	// Statements go out as they are built: SQLite's thread inserts one while this thread builds the next (see yieldToSqlite).
 	const pending: Promise<unknown>[] = [];
 	const send = (sql: string, params: (string | number | null | Buffer)[]) => {
 		const p = tx.run(sql, params);
@@ -130,22 +130,25 @@ export async function writeHistory(tx: Store, target: { serverId: number | null;
 		pending.push(p);
 	};
 	const newest = (await tx.get<{ t: number | null }>('SELECT max(t_last) AS t FROM lease_page'))?.t ?? null;
-	let chunks: Chunks;
+	const chunks = chunkOrder(cols, keep);
 	if (newest !== null && cols.ts[order[0]] <= newest) {
 		// Some events may be stored already: their chunk keys are looked up before anything is written.
-		chunks = chunkOrder(cols, keep);
 		await dropStored(tx, target, cols, chunks, keep, newest, signal);
 		signal?.throwIfAborted();
-		sendPages(cols, order, keep, target, send);
-	} else {
-		// The usual case, a log read on from where it stopped: the pages go first, and SQLite writes them
-		// while this thread sorts the chunks.
-		sendPages(cols, order, keep, target, send);
-		chunks = chunkOrder(cols, keep);
 	}
-	const written = sendChunks(cols, chunks, keep, target, send);
+	// Chunks first: they are SQLite's costlier rows (three index entries each), written while this thread builds the pages.
+	const written = await sendChunks(cols, chunks, keep, target, send);
+	await sendPages(cols, order, keep, target, send);
 	await Promise.all(pending);
 	return written;
+}
+
+/**
+ * One turn of the event loop. node-sqlite3 hands a queued statement to its thread pool from a callback on this
+ * thread: without a turn between statements, SQLite sits idle until every statement of the batch is built.
+ */
+function yieldToSqlite(): Promise<void> {
+	return new Promise(resolve => setImmediate(resolve));
 }
 
 type Send = (sql: string, params: (string | number | null | Buffer)[]) => void;
@@ -204,30 +207,33 @@ interface Chunks {
 
 function chunkOrder(cols: HistoryColumns, keep: Uint8Array): Chunks {
 	const { n, ip, ts, kind, client, host } = cols;
-	// Address order (rank of each distinct address), so chunk inserts land on neighbouring index pages.
-	const byHex = cols.addresses.map((_, i) => i).sort((a, b) => (cols.addresses[a].hex < cols.addresses[b].hex ? -1 : 1));
-	const rank = new Int32Array(cols.addresses.length);
-	byHex.forEach((a, r) => (rank[a] = r));
-	// Counting sort by address rank keeps each address's events in batch order; then each address's run is put
-	// in (client, host, ts, kind) order — already so for the usual run of one client in time order.
-	const start = new Int32Array(byHex.length + 1);
+	// Client order: a batch's client and host index entries (host ids are interned alongside client ids, so they
+	// follow) then land next to each other instead of all over the bucket's index pages, and compaction stores
+	// buckets in client order too. A stable radix sort by client id keeps each client's events in batch order.
 	let kept = 0;
-	for (let i = 0; i < n; i++) {
-		if (!keep[i]) continue;
-		start[rank[ip[i]] + 1]++;
-		kept++;
+	for (let i = 0; i < n; i++) kept += keep[i];
+	let order = new Uint32Array(kept);
+	for (let i = 0, j = 0; i < n; i++) if (keep[i]) order[j++] = i;
+	let spare = new Uint32Array(kept);
+	const count = new Uint32Array(65_537);
+	for (const shift of [0, 16]) {
+		count.fill(0);
+		for (let j = 0; j < kept; j++) count[((client[order[j]] >>> shift) & 0xffff) + 1]++;
+		for (let d = 0; d < 65_536; d++) count[d + 1] += count[d];
+		for (let j = 0; j < kept; j++) spare[count[(client[order[j]] >>> shift) & 0xffff]++] = order[j];
+		[order, spare] = [spare, order];
 	}
-	for (let r = 0; r < byHex.length; r++) start[r + 1] += start[r];
-	const order = new Uint32Array(kept);
-	const fill = start.slice(0, byHex.length);
-	for (let i = 0; i < n; i++) if (keep[i]) order[fill[rank[ip[i]]]++] = i;
-	const cmp = (a: number, b: number) => client[a] - client[b] || host[a] - host[b] || ts[a] - ts[b] || kind[a] - kind[b];
-	for (let r = 0; r < byHex.length; r++) {
-		const lo = start[r];
-		const hi = start[r + 1];
+	// Each client's run in (host, address, ts, kind) order — already so for the usual run of one address in time order.
+	const cmp = (a: number, b: number) => host[a] - host[b] || ip[a] - ip[b] || ts[a] - ts[b] || kind[a] - kind[b];
+	for (let lo = 0; lo < kept; ) {
+		let hi = lo + 1;
 		let sorted = true;
-		for (let j = lo + 1; j < hi && sorted; j++) if (cmp(order[j - 1], order[j]) > 0) sorted = false;
+		while (hi < kept && client[order[hi]] === client[order[lo]]) {
+			if (sorted && cmp(order[hi - 1], order[hi]) > 0) sorted = false;
+			hi++;
+		}
 		if (!sorted) order.subarray(lo, hi).sort(cmp);
+		lo = hi;
 	}
 	// Chunk boundaries: a new key, a new bucket, or a full chunk.
 	const starts: number[] = [];
@@ -248,7 +254,7 @@ function chunkOrder(cols: HistoryColumns, keep: Uint8Array): Chunks {
 }
 
 /** The chunk statements: [hex, family, client, host, [[ts, kind, user, expires] …], t_first, t_last, n] per chunk. */
-function sendChunks(cols: HistoryColumns, chunks: Chunks, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send): number {
+async function sendChunks(cols: HistoryColumns, chunks: Chunks, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send): Promise<number> {
 	const { ip, ts, kind, client, host } = cols;
 	const { order, starts } = chunks;
 	const out = new JsonBytes();
@@ -299,6 +305,7 @@ function sendChunks(cols: HistoryColumns, chunks: Chunks, keep: Uint8Array, targ
 		if (++groups === GROUPS_PER_STATEMENT) {
 			out.byte(0x5d);
 			send(CHUNK_INSERT, [target.spaceId, target.serverId, out.take()]);
+			await yieldToSqlite();
 			groups = 0;
 		}
 	}
@@ -310,7 +317,7 @@ function sendChunks(cols: HistoryColumns, chunks: Chunks, keep: Uint8Array, targ
 }
 
 /** The page statements: the kept events in time order, PAGE_MAX to a page: [t_first, t_last, n, [[ts, kind, family, hex, space, server, client, host, user, expires] …]]. */
-function sendPages(cols: HistoryColumns, order: Uint32Array, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send): void {
+async function sendPages(cols: HistoryColumns, order: Uint32Array, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send): Promise<void> {
 	const { ip, ts, kind, client, host } = cols;
 	const kept: number[] = [];
 	for (let j = 0; j < order.length; j++) if (keep[order[j]]) kept.push(order[j]);
@@ -363,6 +370,7 @@ function sendPages(cols: HistoryColumns, order: Uint32Array, keep: Uint8Array, t
 		if (++pages * PAGE_MAX >= EVENTS_PER_PAGE_STATEMENT) {
 			out.byte(0x5d);
 			send(PAGE_INSERT, [out.take()]);
+			await yieldToSqlite();
 			pages = 0;
 		}
 	}
@@ -386,6 +394,9 @@ async function dropStored(
 	const { order, starts } = chunks;
 	const candidates: number[] = [];
 	for (let g = 0; g + 1 < starts.length; g++) if (ts[order[starts[g]]] <= newest) candidates.push(g);
+	// Asked in address order: the lookups go through the address index, and chunks come in client order.
+	const hex = (g: number) => cols.addresses[cols.ip[order[starts[g]]]].hex;
+	candidates.sort((a, b) => (hex(a) < hex(b) ? -1 : hex(a) > hex(b) ? 1 : 0));
 	for (let c = 0; c < candidates.length; c += GROUPS_PER_STATEMENT) {
 		signal?.throwIfAborted();
 		const part = candidates.slice(c, c + GROUPS_PER_STATEMENT);
