@@ -1,10 +1,14 @@
 // The only door to SQLite: opening, pragmas, migrations, queued transactions and the batched write path.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadMigrations } from './migrations.js';
 import { Checkpointer, SAFETY_CHECKPOINT_PAGES } from './checkpointer.js';
+
+/** The transaction the current async context runs inside, and whether it is still open (see Store.transaction). */
+const openTransaction = new AsyncLocalStorage<{ store: Store; open: boolean }>();
 
 const require = createRequire(import.meta.url);
 // sqlite3 is CommonJS with a native addon; createRequire keeps ESM callers simple.
@@ -74,7 +78,6 @@ export class Store {
 	readonly readonly: boolean;
 	private db: import('sqlite3').Database;
 	private queue: Promise<unknown> = Promise.resolve();
-	private inTransaction = false;
 	private checkpointer?: Checkpointer;
 
 	private constructor(file: string, db: import('sqlite3').Database, actor: string, readonly: boolean) {
@@ -254,20 +257,28 @@ export class Store {
 	 */
 	transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
 		if (this.readonly) return Promise.reject(new StoreError('the store is open read-only'));
-		if (this.inTransaction) return work(this);
+		// Nested means called from inside `work` (its async context), not merely while a transaction is open:
+		// collection lanes share a connection, and one lane's ingest must wait for another's to commit.
+		// A task `work` started without awaiting it keeps the context after the commit: it queues like anyone else.
+		const outer = openTransaction.getStore();
+		if (outer?.store === this && outer.open) return work(this);
 		const next = this.queue.then(async () => {
 			await this.exec('BEGIN IMMEDIATE');
-			this.inTransaction = true;
+			const token = { store: this as Store, open: true };
 			try {
-				const result = await work(this);
+				let result: T;
+				try {
+					result = await openTransaction.run(token, () => work(this));
+				} finally {
+					// Closed before COMMIT: a task `work` left running must not slip its statements in now.
+					token.open = false;
+				}
 				await this.exec('COMMIT');
 				this.checkpointer?.request();
 				return result;
 			} catch (err) {
 				await this.exec('ROLLBACK').catch(() => undefined);
 				throw err;
-			} finally {
-				this.inTransaction = false;
 			}
 		});
 		this.queue = next.catch(() => undefined);

@@ -137,9 +137,18 @@ export async function writeHistory(tx: Store, target: { serverId: number | null;
 		signal?.throwIfAborted();
 	}
 	// Chunks first: they are SQLite's costlier rows (three index entries each), written while this thread builds the pages.
-	const written = await sendChunks(cols, chunks, keep, target, send);
-	await sendPages(cols, order, keep, target, send);
-	await Promise.all(pending);
+	let written = 0;
+	let stopped: { reason: unknown } | null = null;
+	try {
+		written = await sendChunks(cols, chunks, keep, target, send, signal);
+		await sendPages(cols, order, keep, target, send, signal);
+	} catch (reason) {
+		stopped = { reason };
+	}
+	// Whatever happened, no statement of this batch is still running when the caller rolls back.
+	const failed = (await Promise.allSettled(pending)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+	if (stopped) throw stopped.reason;
+	if (failed) throw failed.reason;
 	return written;
 }
 
@@ -214,14 +223,21 @@ function chunkOrder(cols: HistoryColumns, keep: Uint8Array): Chunks {
 	for (let i = 0; i < n; i++) kept += keep[i];
 	let order = new Uint32Array(kept);
 	for (let i = 0, j = 0; i < n; i++) if (keep[i]) order[j++] = i;
-	let spare = new Uint32Array(kept);
-	const count = new Uint32Array(65_537);
-	for (const shift of [0, 16]) {
-		count.fill(0);
-		for (let j = 0; j < kept; j++) count[((client[order[j]] >>> shift) & 0xffff) + 1]++;
-		for (let d = 0; d < 65_536; d++) count[d + 1] += count[d];
-		for (let j = 0; j < kept; j++) spare[count[(client[order[j]] >>> shift) & 0xffff]++] = order[j];
-		[order, spare] = [spare, order];
+	if (kept < 4096) {
+		// A collection every few minutes: the radix passes' 64 Ki counters would cost more than the sort.
+		order.sort((a, b) => client[a] - client[b] || a - b);
+	} else {
+		let most = 0;
+		for (let j = 0; j < kept; j++) most = Math.max(most, client[order[j]]);
+		let spare = new Uint32Array(kept);
+		const count = new Uint32Array(65_537);
+		for (let shift = 0; shift < 32 && (shift === 0 || most >>> shift > 0); shift += 16) {
+			count.fill(0);
+			for (let j = 0; j < kept; j++) count[((client[order[j]] >>> shift) & 0xffff) + 1]++;
+			for (let d = 0; d < 65_536; d++) count[d + 1] += count[d];
+			for (let j = 0; j < kept; j++) spare[count[(client[order[j]] >>> shift) & 0xffff]++] = order[j];
+			[order, spare] = [spare, order];
+		}
 	}
 	// Each client's run in (host, address, ts, kind) order — already so for the usual run of one address in time order.
 	const cmp = (a: number, b: number) => host[a] - host[b] || ip[a] - ip[b] || ts[a] - ts[b] || kind[a] - kind[b];
@@ -254,7 +270,7 @@ function chunkOrder(cols: HistoryColumns, keep: Uint8Array): Chunks {
 }
 
 /** The chunk statements: [hex, family, client, host, [[ts, kind, user, expires] …], t_first, t_last, n] per chunk. */
-async function sendChunks(cols: HistoryColumns, chunks: Chunks, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send): Promise<number> {
+async function sendChunks(cols: HistoryColumns, chunks: Chunks, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send, signal?: AbortSignal): Promise<number> {
 	const { ip, ts, kind, client, host } = cols;
 	const { order, starts } = chunks;
 	const out = new JsonBytes();
@@ -306,6 +322,7 @@ async function sendChunks(cols: HistoryColumns, chunks: Chunks, keep: Uint8Array
 			out.byte(0x5d);
 			send(CHUNK_INSERT, [target.spaceId, target.serverId, out.take()]);
 			await yieldToSqlite();
+			signal?.throwIfAborted();
 			groups = 0;
 		}
 	}
@@ -317,7 +334,7 @@ async function sendChunks(cols: HistoryColumns, chunks: Chunks, keep: Uint8Array
 }
 
 /** The page statements: the kept events in time order, PAGE_MAX to a page: [t_first, t_last, n, [[ts, kind, family, hex, space, server, client, host, user, expires] …]]. */
-async function sendPages(cols: HistoryColumns, order: Uint32Array, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send): Promise<void> {
+async function sendPages(cols: HistoryColumns, order: Uint32Array, keep: Uint8Array, target: { serverId: number | null; spaceId: number }, send: Send, signal?: AbortSignal): Promise<void> {
 	const { ip, ts, kind, client, host } = cols;
 	const kept: number[] = [];
 	for (let j = 0; j < order.length; j++) if (keep[order[j]]) kept.push(order[j]);
@@ -371,6 +388,7 @@ async function sendPages(cols: HistoryColumns, order: Uint32Array, keep: Uint8Ar
 			out.byte(0x5d);
 			send(PAGE_INSERT, [out.take()]);
 			await yieldToSqlite();
+			signal?.throwIfAborted();
 			pages = 0;
 		}
 	}

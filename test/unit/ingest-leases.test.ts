@@ -240,6 +240,44 @@ test('an HA partner removes copies last written by a partner that is down', asyn
 	await store.close();
 });
 
+test('a shutdown at any point of the history writer, also between its statements, rolls the ingest back whole', async () => {
+	// 50,000 addresses: the writer sends its chunk statements one by one and checks the signal between them.
+	const events = Array.from({ length: 50_000 }, (_, i) => ({ ts: 1000 + i, kind: 'renew' as const, family: 4 as const, ip: `10.3.${(i >> 8) & 255}.${i & 255}`, mac: A }));
+	let abortedMidway = 0;
+	for (let k = 1; k <= 8; k++) {
+		const store = await fresh();
+		const s = await addServer(store, { name: `w${k}`, kind: 'windows' });
+		let chunkStatements = 0;
+		const run = store.run.bind(store);
+		store.run = (sql, params) => {
+			if (sql.includes('INSERT INTO lease_chunk')) chunkStatements++;
+			return run(sql, params);
+		};
+		let checks = 0;
+		const signal = {
+			throwIfAborted() {
+				if (++checks === k) {
+					if (chunkStatements > 0) abortedMidway++;
+					throw new DOMException('stopped at check ' + k, 'AbortError');
+				}
+			},
+		} as AbortSignal;
+		const outcome = await ingestBatch(store, s.id, { events }, 2000, { signal }).then(
+			r => r.logEvents,
+			(err: Error) => err,
+		);
+		if (outcome instanceof Error) {
+			assert.match(outcome.message, /stopped at check/);
+			assert.equal((await store.get<{ n: number }>('SELECT count(*) n FROM lease_chunk'))!.n, 0, `check ${k}: no chunk left behind`);
+			assert.equal((await store.get<{ n: number }>('SELECT count(*) n FROM lease_page'))!.n, 0, `check ${k}: no page left behind`);
+		} else assert.equal(outcome, events.length, 'a signal never tripped lets every event land');
+		assert.equal((await ingestBatch(store, s.id, { events: events.slice(0, 10) }, 2000)).logEvents, outcome instanceof Error ? 10 : 0);
+		store.run = run;
+		await store.close();
+	}
+	assert.ok(abortedMidway > 0, 'some stop fell between statements already sent');
+});
+
 test('a shutdown during a large ingest rolls it back whole', async () => {
 	const store = await fresh();
 	const s = await addServer(store, { name: 'big', kind: 'windows' });

@@ -37,6 +37,43 @@ test('a failed transaction leaves the store unchanged', async () => {
 	await store.close();
 });
 
+test('a transaction begun while another awaits waits for it: a rollback there never takes its rows', async () => {
+	const store = await Store.open(tempPath());
+	// Collection lanes share one connection: the second transaction starts while the first is mid-way.
+	let release!: () => void;
+	const midway = new Promise<void>(resolve => (release = resolve));
+	const first = store.transaction(async tx => {
+		await tx.run(`INSERT INTO tag (name) VALUES ('first')`);
+		release();
+		await new Promise(resolve => setTimeout(resolve, 50));
+		throw new Error('the first lane fails');
+	});
+	await midway;
+	const second = store.transaction(async tx => {
+		await tx.run(`INSERT INTO tag (name) VALUES ('second')`);
+		// Nested calls still join their own transaction.
+		await tx.transaction(async inner => inner.run(`INSERT INTO tag (name) VALUES ('second, nested')`));
+		return (await tx.get<{ n: number }>('SELECT count(*) n FROM tag'))!.n;
+	});
+	await assert.rejects(first, /the first lane fails/);
+	assert.equal(await second, 2, 'the second transaction sees only its own rows');
+	const names = (await store.all<{ name: string }>('SELECT name FROM tag ORDER BY name')).map(r => r.name);
+	assert.deepEqual(names, ['second', 'second, nested']);
+	// A task left running by a committed transaction queues instead of joining a transaction that has ended.
+	let late!: Promise<unknown>;
+	await store.transaction(async () => {
+		late = new Promise(resolve => setTimeout(resolve, 20)).then(() =>
+			store.transaction(async tx => {
+				await tx.run(`INSERT INTO tag (name) VALUES ('late')`);
+				throw new Error('late fails');
+			}),
+		);
+	});
+	await assert.rejects(late, /late fails/);
+	assert.equal((await store.get<{ n: number }>(`SELECT count(*) n FROM tag WHERE name = 'late'`))!.n, 0);
+	await store.close();
+});
+
 test('insertMany writes every row with blob keys from hex', async () => {
 	const store = await Store.open(tempPath());
 	const rows = Array.from({ length: 25_000 }, (_, i) => [1, 4, (0x0a000000 + i).toString(16).padStart(8, '0'), 'h' + i]);
