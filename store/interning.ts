@@ -13,7 +13,25 @@ export interface InternCache {
 	byMac: Map<string, number>;
 	byDuid: Map<string, number>;
 	byClientId: Map<string, number>;
+	/** By address as a record spells it: its key, and the client and host it last had (see appendLeaseEvents). */
+	byIp: Map<string, AddressHolder>;
 	dataVersion: number;
+}
+
+export interface AddressHolder {
+	/** Lowercase hex key and family; family 0 when the text is not an address. */
+	hex: string;
+	family: number;
+	/** The last holder's raw client identifier (rawKind as lease-events.ts numbers them; -1: none yet) and its id. */
+	rawKind: number;
+	raw: string | null;
+	client: number;
+	hostname: string | null;
+	/** -1 until a host id is known. */
+	host: number;
+	/** The batch whose address list `index` points into. */
+	stamp: number;
+	index: number;
 }
 
 /** Beyond this many names the cache is dropped rather than grown (1M names ≈ 100 MB of strings). */
@@ -28,8 +46,8 @@ const caches = new WeakMap<Store, InternCache>();
 export async function internCache(tx: Store): Promise<InternCache> {
 	const version = (await tx.get<{ data_version: number }>('PRAGMA data_version'))!.data_version;
 	let cache = caches.get(tx);
-	if (!cache || cache.dataVersion !== version || cache.clients.size + cache.hosts.size + cache.users.size > CACHE_LIMIT) {
-		cache = { clients: new Map(), hosts: new Map(), users: new Map(), byMac: new Map(), byDuid: new Map(), byClientId: new Map(), dataVersion: version };
+	if (!cache || cache.dataVersion !== version || cache.clients.size + cache.hosts.size + cache.users.size + cache.byIp.size > CACHE_LIMIT) {
+		cache = { clients: new Map(), hosts: new Map(), users: new Map(), byMac: new Map(), byDuid: new Map(), byClientId: new Map(), byIp: new Map(), dataVersion: version };
 		caches.set(tx, cache);
 	}
 	return cache;

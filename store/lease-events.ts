@@ -18,21 +18,33 @@ export interface AppendResult {
 	rejected: RejectedRecord[];
 }
 
+/** Which raw identifier names a record's client, by the rules of clientKey: 1 DUID, 2 MAC, 3 client id, 0 none. */
+function rawKind(e: LeaseEventRecord): number {
+	if (e.family === 6 && e.duid) return 1;
+	if (e.mac) return 2;
+	if (e.clientId) return 3;
+	if (e.duid) return 1;
+	return 0;
+}
+
+function rawOf(e: LeaseEventRecord, kind: number): string | null {
+	return kind === 1 ? e.duid! : kind === 2 ? e.mac! : kind === 3 ? e.clientId! : null;
+}
+
 /** The client id a record names, from the raw-identifier maps; undefined when not interned yet (0: no client). */
-function knownClient(cache: InternCache, e: LeaseEventRecord): number | undefined {
-	let map: Map<string, number>;
-	let raw: string;
-	if (e.family === 6 && e.duid) (map = cache.byDuid), (raw = e.duid);
-	else if (e.mac) (map = cache.byMac), (raw = e.mac);
-	else if (e.clientId) (map = cache.byClientId), (raw = e.clientId);
-	else if (e.duid) (map = cache.byDuid), (raw = e.duid);
-	else return 0;
+function knownClient(cache: InternCache, e: LeaseEventRecord, kind: number): number | undefined {
+	if (kind === 0) return 0;
+	const map = kind === 1 ? cache.byDuid : kind === 2 ? cache.byMac : cache.byClientId;
+	const raw = rawOf(e, kind)!;
 	const hit = map.get(raw);
 	if (hit !== undefined) return hit;
 	const id = cache.clients.get(clientKey(e)!);
 	if (id !== undefined) map.set(raw, id);
 	return id;
 }
+
+/** Batches written on this thread: a holder's address index is valid for the batch that stamped it. */
+let batchStamp = 0;
 
 /**
  * Appends events in the caller's transaction (or its own). Bad records are skipped and reported by index;
@@ -48,42 +60,80 @@ export async function appendLeaseEvents(
 	if (events.length === 0) return { inserted: 0, rejected };
 	const inserted = await tx.transaction(async () => {
 		const cache = await internCache(tx);
-		// First pass: references already interned (after the first batches, nearly all), and what is not.
-		const clients = new Int32Array(events.length).fill(-1);
-		const hosts = new Int32Array(events.length).fill(-1);
+		const stamp = ++batchStamp;
+		const cols = new HistoryColumns(events.length);
+		// One pass resolves what is interned already (after the first batches, nearly everything). An address's
+		// entry outlives the batch (its text is parsed once, not once a batch) and remembers its last holder: a
+		// log names an address with the same client and host event after event, and those cost one lookup.
+		const addr = new Int32Array(events.length);
+		const clients = new Int32Array(events.length);
+		const hosts = new Int32Array(events.length);
+		const users = new Int32Array(events.length);
 		const freshClients = new Map<string, ClientIdentity>();
 		const freshHosts = new Set<string>();
 		const freshUsers = new Set<string>();
 		for (let j = 0; j < events.length; j++) {
 			const e = events[j];
-			const c = knownClient(cache, e);
-			if (c === undefined) {
-				const key = clientKey(e)!;
-				if (!freshClients.has(key)) freshClients.set(key, clientIdentity(e)!);
-			} else clients[j] = c;
-			if (e.hostname) {
-				const h = cache.hosts.get(e.hostname);
-				if (h === undefined) freshHosts.add(e.hostname);
-				else hosts[j] = h;
-			} else hosts[j] = 0;
-			if (e.user && !cache.users.has(e.user)) freshUsers.add(e.user);
+			let h = cache.byIp.get(e.ip);
+			if (h === undefined) {
+				const key = addressKey(e.ip);
+				h = { hex: key?.hex ?? '', family: key?.family ?? 0, rawKind: -1, raw: null, client: 0, hostname: null, host: -1, stamp: 0, index: -1 };
+				cache.byIp.set(e.ip, h);
+			}
+			if (h.family === 0) {
+				addr[j] = -1;
+				continue;
+			}
+			if (h.stamp !== stamp) {
+				h.stamp = stamp;
+				h.index = cols.addresses.push({ hex: h.hex, family: h.family }) - 1;
+			}
+			addr[j] = h.index;
+			const kind = rawKind(e);
+			const raw = rawOf(e, kind);
+			if (kind === h.rawKind && raw === h.raw) clients[j] = h.client;
+			else {
+				const c = knownClient(cache, e, kind);
+				if (c === undefined) {
+					const key = clientKey(e)!;
+					if (!freshClients.has(key)) freshClients.set(key, clientIdentity(e)!);
+					clients[j] = -1;
+				} else {
+					clients[j] = c;
+					h.rawKind = kind;
+					h.raw = raw;
+					h.client = c;
+				}
+			}
+			const name = e.hostname || null;
+			if (name === null) hosts[j] = 0;
+			else if (name === h.hostname && h.host >= 0) hosts[j] = h.host;
+			else {
+				const id = cache.hosts.get(name);
+				if (id === undefined) {
+					freshHosts.add(name);
+					hosts[j] = -1;
+				} else {
+					hosts[j] = id;
+					h.hostname = name;
+					h.host = id;
+				}
+			}
+			if (e.user) {
+				const id = cache.users.get(e.user);
+				if (id === undefined) {
+					freshUsers.add(e.user);
+					users[j] = -1;
+				} else users[j] = id;
+			} else users[j] = 0;
 		}
 		if (freshClients.size) await internClients(tx, cache, freshClients.values());
 		if (freshHosts.size) await internHostNames(tx, cache, freshHosts);
 		if (freshUsers.size) await internUserNames(tx, cache, freshUsers);
 		signal?.throwIfAborted();
-		// Second pass: columns. A log names the same addresses over and over: each spelling is parsed once.
-		const cols = new HistoryColumns(events.length);
-		const addresses = new Map<string, number>();
 		for (let j = 0; j < events.length; j++) {
 			const e = events[j];
-			let a = addresses.get(e.ip);
-			if (a === undefined) {
-				const key = addressKey(e.ip);
-				a = key ? cols.addresses.push({ hex: key.hex, family: key.family }) - 1 : -1;
-				addresses.set(e.ip, a);
-			}
-			if (a < 0) {
+			if (addr[j] < 0) {
 				rejected.push({ index: j, message: `event ${j + 1}: "${e.ip}" is not an IP address` });
 				continue;
 			}
@@ -92,12 +142,12 @@ export async function appendLeaseEvents(
 				continue;
 			}
 			cols.push(
-				a,
+				addr[j],
 				Math.floor(e.ts),
 				LeaseEventKind[e.kind] ?? LeaseEventKind.other,
-				clients[j] >= 0 ? clients[j] : knownClient(cache, e) ?? 0,
+				clients[j] >= 0 ? clients[j] : knownClient(cache, e, rawKind(e)) ?? 0,
 				hosts[j] >= 0 ? hosts[j] : cache.hosts.get(e.hostname!) ?? 0,
-				e.user ? cache.users.get(e.user) ?? 0 : 0,
+				users[j] >= 0 ? users[j] : cache.users.get(e.user!) ?? 0,
 				typeof e.expires === 'number' && Number.isFinite(e.expires) ? Math.floor(e.expires) : NaN,
 			);
 		}

@@ -240,6 +240,51 @@ test('an HA partner removes copies last written by a partner that is down', asyn
 	await store.close();
 });
 
+test('log events name the right client and host when an address changes hands, names, or spelling between and within batches', async () => {
+	const store = await fresh();
+	const s = await addServer(store, { name: 'log', kind: 'windows' });
+	const ev = (ts: number, ip: string, client: string | null, hostname: string | null, user?: string) => ({
+		ts,
+		kind: 'renew' as const,
+		family: (ip.includes(':') ? 6 : 4) as 4 | 6,
+		ip,
+		...(client === null ? {} : ip.includes(':') ? { duid: client } : { mac: client }),
+		hostname,
+		user,
+	});
+	const D = '00:03:00:01:aa:00:00:00:00:01';
+	const batches = [
+		[ev(10, '10.0.0.1', A, 'pc-a'), ev(11, '10.0.0.1', A, 'pc-a'), ev(12, '2001:db8::1', D, 'pc-a')],
+		// The same address: another client, then the first again under a new name, then nobody; a bad address twice.
+		[ev(20, '10.0.0.1', B, 'pc-b'), ev(21, '10.0.0.1', A, 'pc-a2'), ev(22, '10.0.0.1', null, null), ev(23, 'nonsense', A, 'x'), ev(24, 'nonsense', A, 'x'), ev(25, '2001:DB8:0:0:0:0:0:1', D, 'pc-a', 'CORP\\ann')],
+		[ev(30, '10.0.0.1', A, 'pc-a'), ev(31, '10.0.0.1', A, 'pc-a'), ev(32, '10.0.0.1', B, 'pc-a'), ev(33, '10.0.0.1', B, 'pc-b'), ev(34, '10.0.0.1', A, 'pc-a2')],
+	];
+	for (const [i, events] of batches.entries()) {
+		const r = await ingestBatch(store, s.id, { events }, 1000);
+		assert.equal(r.rejected.length, i === 1 ? 2 : 0);
+	}
+	const rows = await store.all<{ ts: number; mac: string | null; duid: string | null; host: string | null; usr: string | null; ip: Buffer }>(
+		`SELECT e.ts, c.mac, c.duid, h.name AS host, u.name AS usr, e.ip FROM lease_event e LEFT JOIN client c ON c.id = e.client_ref
+			LEFT JOIN host h ON h.id = e.host_ref LEFT JOIN user_account u ON u.id = e.user_ref ORDER BY e.ts`,
+	);
+	const seen = rows.map(r => [r.ts, formatKey(r.ip), r.duid ? `duid ${r.duid}` : r.mac, r.host, r.usr].join(' '));
+	assert.deepEqual(seen, [
+		`10 10.0.0.1 ${A} pc-a `,
+		`11 10.0.0.1 ${A} pc-a `,
+		`12 2001:db8::1 duid ${D} pc-a `,
+		`20 10.0.0.1 ${B} pc-b `,
+		`21 10.0.0.1 ${A} pc-a2 `,
+		'22 10.0.0.1   ',
+		`25 2001:db8::1 duid ${D} pc-a CORP\\ann`,
+		`30 10.0.0.1 ${A} pc-a `,
+		`31 10.0.0.1 ${A} pc-a `,
+		`32 10.0.0.1 ${B} pc-a `,
+		`33 10.0.0.1 ${B} pc-b `,
+		`34 10.0.0.1 ${A} pc-a2 `,
+	]);
+	await store.close();
+});
+
 test('a shutdown at any point of the history writer, also between its statements, rolls the ingest back whole', async () => {
 	// 50,000 addresses: the writer sends its chunk statements one by one and checks the signal between them.
 	const events = Array.from({ length: 50_000 }, (_, i) => ({ ts: 1000 + i, kind: 'renew' as const, family: 4 as const, ip: `10.3.${(i >> 8) & 255}.${i & 255}`, mac: A }));
