@@ -22,9 +22,9 @@ export interface AddressHolder {
 	/** Lowercase hex key and family; family 0 when the text is not an address. */
 	hex: string;
 	family: number;
-	/** The last holder's raw client identifier (rawKind as lease-events.ts numbers them; -1: none yet) and its id. */
-	rawKind: number;
-	raw: string | null;
+	/** The last holder's client identifier (its clientIdKind; -1: none yet), as spelled, and its id. */
+	idKind: number;
+	idText: string | null;
 	client: number;
 	hostname: string | null;
 	/** -1 until a host id is known. */

@@ -3,9 +3,10 @@
 import type { Store } from './database.js';
 import { internCache, internClients, internHostNames, internUserNames, type InternCache } from './interning.js';
 import { LeaseEventKind, type LeaseEventRecord } from '../source/domain/dhcp.js';
-import { clientIdentity, clientKey, type ClientIdentity } from '../source/domain/client-key.js';
+import { clientIdentity, clientIdKind, clientIdOf, clientKey, type ClientIdentity } from '../source/domain/client-key.js';
 import { addressKey } from '../source/domain/address-key.js';
-import { HistoryColumns, writeHistory } from './lease-history.js';
+import { HistoryColumns } from './history-columns.js';
+import { writeHistory } from './lease-history.js';
 
 export interface RejectedRecord {
 	index: number;
@@ -18,24 +19,11 @@ export interface AppendResult {
 	rejected: RejectedRecord[];
 }
 
-/** Which raw identifier names a record's client, by the rules of clientKey: 1 DUID, 2 MAC, 3 client id, 0 none. */
-function rawKind(e: LeaseEventRecord): number {
-	if (e.family === 6 && e.duid) return 1;
-	if (e.mac) return 2;
-	if (e.clientId) return 3;
-	if (e.duid) return 1;
-	return 0;
-}
-
-function rawOf(e: LeaseEventRecord, kind: number): string | null {
-	return kind === 1 ? e.duid! : kind === 2 ? e.mac! : kind === 3 ? e.clientId! : null;
-}
-
 /** The client id a record names, from the raw-identifier maps; undefined when not interned yet (0: no client). */
 function knownClient(cache: InternCache, e: LeaseEventRecord, kind: number): number | undefined {
 	if (kind === 0) return 0;
 	const map = kind === 1 ? cache.byDuid : kind === 2 ? cache.byMac : cache.byClientId;
-	const raw = rawOf(e, kind)!;
+	const raw = clientIdOf(e, kind)!;
 	const hit = map.get(raw);
 	if (hit !== undefined) return hit;
 	const id = cache.clients.get(clientKey(e)!);
@@ -77,7 +65,7 @@ export async function appendLeaseEvents(
 			let h = cache.byIp.get(e.ip);
 			if (h === undefined) {
 				const key = addressKey(e.ip);
-				h = { hex: key?.hex ?? '', family: key?.family ?? 0, rawKind: -1, raw: null, client: 0, hostname: null, host: -1, stamp: 0, index: -1 };
+				h = { hex: key?.hex ?? '', family: key?.family ?? 0, idKind: -1, idText: null, client: 0, hostname: null, host: -1, stamp: 0, index: -1 };
 				cache.byIp.set(e.ip, h);
 			}
 			if (h.family === 0) {
@@ -89,9 +77,9 @@ export async function appendLeaseEvents(
 				h.index = cols.addresses.push({ hex: h.hex, family: h.family }) - 1;
 			}
 			addr[j] = h.index;
-			const kind = rawKind(e);
-			const raw = rawOf(e, kind);
-			if (kind === h.rawKind && raw === h.raw) clients[j] = h.client;
+			const kind = clientIdKind(e);
+			const raw = clientIdOf(e, kind);
+			if (kind === h.idKind && raw === h.idText) clients[j] = h.client;
 			else {
 				const c = knownClient(cache, e, kind);
 				if (c === undefined) {
@@ -100,8 +88,8 @@ export async function appendLeaseEvents(
 					clients[j] = -1;
 				} else {
 					clients[j] = c;
-					h.rawKind = kind;
-					h.raw = raw;
+					h.idKind = kind;
+					h.idText = raw;
 					h.client = c;
 				}
 			}
@@ -145,7 +133,7 @@ export async function appendLeaseEvents(
 				addr[j],
 				Math.floor(e.ts),
 				LeaseEventKind[e.kind] ?? LeaseEventKind.other,
-				clients[j] >= 0 ? clients[j] : knownClient(cache, e, rawKind(e)) ?? 0,
+				clients[j] >= 0 ? clients[j] : knownClient(cache, e, clientIdKind(e)) ?? 0,
 				hosts[j] >= 0 ? hosts[j] : cache.hosts.get(e.hostname!) ?? 0,
 				users[j] >= 0 ? users[j] : cache.users.get(e.user!) ?? 0,
 				typeof e.expires === 'number' && Number.isFinite(e.expires) ? Math.floor(e.expires) : NaN,

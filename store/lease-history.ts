@@ -3,6 +3,7 @@
 // differences are packed set-wise in SQL by lease-history-stage.ts in the same format.
 import type { Store } from './database.js';
 import { JsonBytes } from './json-bytes.js';
+import type { HistoryColumns } from './history-columns.js';
 
 /** Chunks are confined to aligned buckets of 2^22 s (about 48.5 days): ts >> BUCKET_BITS. */
 export const BUCKET_BITS = 22;
@@ -30,70 +31,6 @@ export function bucketsIn(col: string, lo: string, hi: string): string {
 /** SQL: `col IN (every stored bucket)`, for reads by key over the whole history. */
 export function everyBucket(col: string): string {
 	return bucketsIn(col, String(-(2 ** 52)), String(2 ** 52));
-}
-
-/**
- * Events with their references resolved, column by column (typed arrays: a million events make no garbage per
- * event). Reference columns use 0 for none (row ids start at 1); `expires` uses NaN.
- */
-export class HistoryColumns {
-	n = 0;
-	/** Distinct addresses of the batch; `ip` indexes into them. */
-	readonly addresses: { hex: string; family: number }[] = [];
-	ip: Int32Array;
-	ts: Float64Array;
-	kind: Uint8Array;
-	client: Int32Array;
-	host: Int32Array;
-	user: Int32Array;
-	expires: Float64Array;
-
-	constructor(capacity: number) {
-		this.ip = new Int32Array(capacity);
-		this.ts = new Float64Array(capacity);
-		this.kind = new Uint8Array(capacity);
-		this.client = new Int32Array(capacity);
-		this.host = new Int32Array(capacity);
-		this.user = new Int32Array(capacity);
-		this.expires = new Float64Array(capacity);
-	}
-
-	/** The index of an address (lowercase hex key) in `addresses`, added when new. */
-	address(hex: string, family: number): number {
-		let i = this.byHex.get(hex);
-		if (i === undefined) this.byHex.set(hex, (i = this.addresses.push({ hex, family }) - 1));
-		return i;
-	}
-
-	private readonly byHex = new Map<string, number>();
-
-	push(ip: number, ts: number, kind: number, client: number, host: number, user: number, expires: number): void {
-		if (this.n === this.ts.length) this.grow();
-		const i = this.n++;
-		this.ip[i] = ip;
-		this.ts[i] = ts;
-		this.kind[i] = kind;
-		this.client[i] = client;
-		this.host[i] = host;
-		this.user[i] = user;
-		this.expires[i] = expires;
-	}
-
-	private grow(): void {
-		const size = Math.max(1024, this.ts.length * 2);
-		const more = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
-			const b = new (a.constructor as new (n: number) => T)(size);
-			b.set(a);
-			return b;
-		};
-		this.ip = more(this.ip);
-		this.ts = more(this.ts);
-		this.kind = more(this.kind);
-		this.client = more(this.client);
-		this.host = more(this.host);
-		this.user = more(this.user);
-		this.expires = more(this.expires);
-	}
 }
 
 const CHUNK_INSERT = `INSERT INTO lease_chunk (ip, family, space_id, server_id, client_ref, host_ref, t_first, t_last, n, ev)
@@ -414,7 +351,11 @@ async function dropStored(
 	for (let g = 0; g + 1 < starts.length; g++) if (ts[order[starts[g]]] <= newest) candidates.push(g);
 	// Asked in address order: the lookups go through the address index, and chunks come in client order.
 	const hex = (g: number) => cols.addresses[cols.ip[order[starts[g]]]].hex;
-	candidates.sort((a, b) => (hex(a) < hex(b) ? -1 : hex(a) > hex(b) ? 1 : 0));
+	candidates.sort((a, b) => {
+		const x = hex(a);
+		const y = hex(b);
+		return x < y ? -1 : x > y ? 1 : 0;
+	});
 	for (let c = 0; c < candidates.length; c += GROUPS_PER_STATEMENT) {
 		signal?.throwIfAborted();
 		const part = candidates.slice(c, c + GROUPS_PER_STATEMENT);

@@ -36,13 +36,26 @@ export function clientIdentity(r: ClientFields): ClientIdentity | null {
 	return null;
 }
 
+/** Which identifier names the client, by the rules of clientIdentity: 1 DUID, 2 MAC, 3 client id, 0 none (a number: the hot path allocates nothing). */
+export function clientIdKind(r: ClientFields): number {
+	if (r.family === 6 && r.duid) return 1;
+	if (r.mac) return 2;
+	if (r.clientId) return 3;
+	if (r.duid) return 1;
+	return 0;
+}
+
+/** The identifier `clientIdKind` chose, as the record spells it. */
+export function clientIdOf(r: ClientFields, kind: number): string | null {
+	return kind === 1 ? r.duid! : kind === 2 ? r.mac! : kind === 3 ? r.clientId! : null;
+}
+
+const KEY_PREFIX = ['', 'duid:', 'mac:', 'cid:'];
+
 /** Just the key of clientIdentity (no object): the hot path checks its cache with this first. */
 export function clientKey(r: ClientFields): string | null {
-	if (r.family === 6 && r.duid) return `duid:${r.duid}`;
-	if (r.mac) return `mac:${r.mac}`;
-	if (r.clientId) return `cid:${r.clientId}`;
-	if (r.duid) return `duid:${r.duid}`;
-	return null;
+	const kind = clientIdKind(r);
+	return kind === 0 ? null : KEY_PREFIX[kind] + clientIdOf(r, kind);
 }
 
 /**

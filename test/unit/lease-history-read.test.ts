@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Store } from '../../store/database.js';
-import { HistoryColumns, writeHistory } from '../../store/lease-history.js';
+import { HistoryColumns } from '../../store/history-columns.js';
+import { writeHistory } from '../../store/lease-history.js';
 import { eventAnchor, listEvents, type EventFilter, type EventRow } from '../../store/events.js';
 import { leaseHistory } from '../../store/describe.js';
 import { makeFetch } from '../../source/hooks/usePager.js';
