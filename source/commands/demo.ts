@@ -1,4 +1,4 @@
-// `ipam demo [--db FILE] [--scale small|full] [--no-open] [--keep-files DIR]`: builds the demo enterprise into its
+// `ipam demo [--db FILE] [--scale small|full] [--at TIME] [--no-open] [--keep-files DIR]`: builds the demo enterprise into its
 // own store and opens the TUI on it.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,11 +6,12 @@ import os from 'node:os';
 import type { Command, CommandContext } from './command.js';
 import { parseOptions } from './command.js';
 import { CommandError, EXIT } from './exit.js';
+import { parseTime, TimeError } from '../domain/time.js';
 import { Store, defaultStorePath } from '../../store/database.js';
 import { buildDemo } from '../demo/build.js';
 import type { DemoScale } from '../demo/enterprise.js';
 
-const usage = `Usage: ipam demo [--db FILE] [--scale small|full] [--no-open] [--keep-files DIR]
+const usage = `Usage: ipam demo [--db FILE] [--scale small|full] [--at TIME] [--no-open] [--keep-files DIR]
 
 Builds a realistic enterprise into a separate demo store and opens the TUI on it (labelled DEMO):
 six sites, IPv4 and IPv6 blocks, hundreds of subnets and DHCP scopes on Windows, Kea, ISC dhcpd and
@@ -20,6 +21,8 @@ through the same readers and ingest path as real collections.
 
   --db FILE          the demo store (default: $XDG_DATA_HOME/ipam-tui/demo.db); never your own store
   --scale small|full small builds in seconds (for tests); full is the default
+  --at TIME          when the demo's history ends (default: now); the same enterprise at the same
+                     moment every time, e.g. for screenshots (the sites' working hours shape it)
   --no-open          build only; open it later with: ipam --db FILE
   --keep-files DIR   keep the generated server files in DIR`;
 
@@ -62,7 +65,7 @@ export const demoCommand: Command = {
 	async run(ctx) {
 		const { values, positionals } = parseOptions(
 			ctx.args,
-			{ db: { type: 'string' }, scale: { type: 'string' }, 'no-open': { type: 'boolean' }, 'keep-files': { type: 'string' } },
+			{ db: { type: 'string' }, scale: { type: 'string' }, at: { type: 'string' }, 'no-open': { type: 'boolean' }, 'keep-files': { type: 'string' } },
 			usage,
 		);
 		if (values.help) {
@@ -72,12 +75,19 @@ export const demoCommand: Command = {
 		if (positionals.length > 0) throw new CommandError(usage, EXIT.usage);
 		const scale = (values.scale ?? 'full') as DemoScale;
 		if (scale !== 'small' && scale !== 'full') throw new CommandError(`--scale "${values.scale}" is not small or full`, EXIT.usage);
+		let now: number | undefined;
+		try {
+			if (values.at !== undefined) now = parseTime(values.at as string);
+		} catch (err) {
+			if (err instanceof TimeError) throw new CommandError(`--at: ${err.message}`, EXIT.usage);
+			throw err;
+		}
 		// A global --db before the command counts too; the user's default store never does.
 		const explicitGlobal = ctx.dbPath !== defaultStorePath(ctx.env) ? ctx.dbPath : undefined;
 		const dbPath = path.resolve((values.db as string | undefined) ?? explicitGlobal ?? demoStorePath(ctx.env));
 		await checkReplaceable(dbPath);
 		const progress = progressWriter(ctx);
-		const summary = await buildDemo({ dbPath, scale, filesDir: values['keep-files'] as string | undefined, progress });
+		const summary = await buildDemo({ dbPath, scale, now, filesDir: values['keep-files'] as string | undefined, progress });
 		if ((ctx.stderr as NodeJS.WriteStream).isTTY) ctx.stderr.write('\r\u001b[2K');
 		for (const issue of summary.issues.slice(0, 10)) ctx.stderr.write(`demo: reader issue: ${issue}\n`);
 		ctx.stdout.write(
