@@ -90,6 +90,13 @@ test('ipam demo --scale small --no-open builds a separate, labelled demo store t
 	assert.equal(await demoCommand.run(context(['--db', db, '--scale', 'small', '--no-open']).ctx), EXIT.ok);
 });
 
+test('a demo --at that is not a time is refused before anything is built', async () => {
+	const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-demo-')), 'demo.db');
+	const { ctx } = context(['--db', db, '--scale', 'small', '--at', 'the day after', '--no-open']);
+	await assert.rejects(demoCommand.run(ctx), (err: Error & { code?: number }) => /--at: "the day after" is not a time/.test(err.message) && err.code === EXIT.usage);
+	assert.ok(!fs.existsSync(db) && !fs.existsSync(`${db}.building`));
+});
+
 test('the demo refuses to overwrite a store that is not a demo store', async () => {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-demo-'));
 	const db = path.join(dir, 'mine.db');
